@@ -1,0 +1,47 @@
+package io.ketang.gateway;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.ketang.shared.RoomRef;
+
+/** The sessions on this node in each room: who gets a room's frames here. */
+@ApplicationScoped
+class LocalRooms {
+
+    private final Map<RoomRef, Set<ClientSession>> rooms = new ConcurrentHashMap<>();
+
+    void join(RoomRef room, ClientSession session) {
+        rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(session);
+    }
+
+    void leave(RoomRef room, ClientSession session) {
+        rooms.computeIfPresent(room, (r, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+        });
+    }
+
+    /** Hands one encoded frame to every session in the room here; never waits on a slow one. */
+    int deliver(RoomRef room, String frame) {
+        Set<ClientSession> sessions = rooms.get(room);
+        if (sessions == null) {
+            return 0;
+        }
+        int delivered = 0;
+        for (ClientSession session : sessions) {
+            if (session.writer.offer(frame)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    int count(RoomRef room) {
+        Set<ClientSession> sessions = rooms.get(room);
+        return sessions == null ? 0 : sessions.size();
+    }
+}

@@ -1,0 +1,98 @@
+package io.ketang.gateway;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendResult;
+
+/**
+ * The one writer of a WebSocket session. Liberty allows a single asynchronous write in flight per
+ * session (a second one is refused, and is lost silently if unchecked), so frames wait in a bounded
+ * queue and the next goes out when the previous write completes. A session whose queue is full
+ * cannot keep up: {@code onOverflow} is told once, and the caller closes it; a broadcast never
+ * waits on it.
+ */
+final class SessionWriter {
+
+    private final RemoteEndpoint.Async remote;
+    private final int capacity;
+    private final Consumer<SessionWriter> onOverflow;
+    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+    /** Frames in the queue; guards the capacity without a lock. */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** True while a write is in flight; only its owner may start the next. */
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private volatile boolean closed;
+
+    SessionWriter(RemoteEndpoint.Async remote, int capacity, Consumer<SessionWriter> onOverflow) {
+        this.remote = remote;
+        this.capacity = capacity;
+        this.onOverflow = onOverflow;
+    }
+
+    /** Queues a frame; false when the session is closed or its queue is full. */
+    boolean offer(String frame) {
+        if (closed) {
+            return false;
+        }
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            if (overflowed.compareAndSet(false, true)) {
+                onOverflow.accept(this);
+            }
+            return false;
+        }
+        queue.add(frame);
+        writeNext();
+        return true;
+    }
+
+    int queued() {
+        return queued.get();
+    }
+
+    /** Drops what is queued; the session is going away. */
+    void close() {
+        closed = true;
+        queue.clear();
+        queued.set(0);
+    }
+
+    private void writeNext() {
+        while (writing.compareAndSet(false, true)) {
+            String frame = queue.poll();
+            if (frame == null) {
+                writing.set(false);
+                // a frame queued between poll and release would otherwise wait for the next offer
+                if (queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            queued.decrementAndGet();
+            try {
+                remote.sendText(frame, this::written);
+            } catch (RuntimeException e) {
+                // the socket is closing; the close handler cleans up
+                writing.set(false);
+                close();
+                return;
+            }
+            return;
+        }
+    }
+
+    private void written(SendResult result) {
+        writing.set(false);
+        if (!result.isOK()) {
+            close();
+            return;
+        }
+        writeNext();
+    }
+}

@@ -1,0 +1,77 @@
+package io.ketang.push.messaging;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.ketang.push.api.PushUnavailableException;
+import io.ketang.push.api.RoomMessage;
+import io.ketang.push.api.RoomMessageArrived;
+
+/**
+ * The push topic: publishes room messages keyed by {@code bid/room} (so a room's messages keep
+ * their order), and on every node turns each record into one client frame for local delivery.
+ */
+@ApplicationScoped
+public class PushChannel {
+
+    private static final Logger LOG = Logger.getLogger(PushChannel.class.getName());
+
+    @Inject
+    @Channel("push-out")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
+    Emitter<ProducerRecord<String, String>> emitter;
+
+    @Inject
+    @ConfigProperty(name = "ketang.topic.push.name")
+    String topic;
+
+    @Inject
+    Event<RoomMessageArrived> arrived;
+
+    /** Completes once Kafka acknowledged the record (acks=all), or exceptionally if it did not. */
+    public CompletionStage<Void> publish(RoomMessage message) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        var record = new ProducerRecord<>(topic, message.room().key(), PushPayload.encode(message));
+        try {
+            emitter.send(Message.of(record,
+                    () -> {
+                        done.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    },
+                    failure -> {
+                        done.completeExceptionally(new PushUnavailableException("Kafka did not take the message", failure));
+                        return CompletableFuture.completedFuture(null);
+                    }));
+        } catch (RuntimeException overflowOrClosed) {
+            done.completeExceptionally(new PushUnavailableException("the push channel is full or closed", overflowOrClosed));
+        }
+        return done;
+    }
+
+    @Incoming("push-in")
+    public void onRecord(String value) {
+        PushPayload.Decoded decoded;
+        try {
+            decoded = PushPayload.decode(value);
+        } catch (RuntimeException e) {
+            // a record we cannot read must not stop the stream for everyone else
+            LOG.log(Level.WARNING, "Skipping an unreadable push record ({0})", e.toString());
+            return;
+        }
+        arrived.fire(new RoomMessageArrived(decoded.room(), decoded.frame()));
+    }
+}

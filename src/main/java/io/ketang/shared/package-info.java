@@ -1,0 +1,2 @@
+/** Identifiers and values every context uses: business, room and user ids, roles, terminals. */
+package io.ketang.shared;

@@ -1,0 +1,105 @@
+package io.ketang.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+
+import jakarta.json.JsonObject;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.ketang.testing.KetangClient;
+import io.ketang.testing.KetangDeployment;
+import io.ketang.testing.KetangHttp;
+
+/**
+ * The backbone, proven on the real WAR in Liberty against the real local stack: what one client
+ * sends to a room goes through the push topic in Kafka and comes back out to everyone in the room.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class EndToEndIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return KetangDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void whatATeacherSendsEveryoneInTheRoomReceivesThroughKafka() throws Exception {
+        URI app = base.toURI();
+        try (KetangClient teacher = KetangClient.connect(app);
+             KetangClient student = KetangClient.connect(app);
+             KetangClient elsewhere = KetangClient.connect(app)) {
+            JsonObject welcome = teacher.hello(KetangHttp.devToken(app, 1001, "school", "teacher"), "pc");
+            assertThat(welcome.getJsonNumber("uin").longValue()).isEqualTo(1001);
+            assertThat(welcome.getString("role")).isEqualTo("teacher");
+            student.hello(KetangHttp.devToken(app, 2001, "school", "student"), "app");
+            elsewhere.hello(KetangHttp.devToken(app, 3001, "school", "student"), "web");
+
+            teacher.send("{\"type\":\"join\",\"id\":1,\"room\":\"math-101\"}");
+            teacher.next(f -> "joined".equals(f.getString("type")) && f.getInt("id") == 1);
+            student.send("{\"type\":\"join\",\"id\":1,\"room\":\"math-101\"}");
+            student.next(f -> "joined".equals(f.getString("type")));
+            elsewhere.send("{\"type\":\"join\",\"id\":1,\"room\":\"art-202\"}");
+            elsewhere.next(f -> "joined".equals(f.getString("type")));
+
+            teacher.send("{\"type\":\"send\",\"id\":2,\"room\":\"math-101\",\"kind\":\"signal\",\"body\":{\"page\":7}}");
+            teacher.next(f -> "sent".equals(f.getString("type")) && f.getInt("id") == 2);
+
+            JsonObject received = student.next(f -> "msg".equals(f.getString("type")));
+            assertThat(received.getString("room")).isEqualTo("math-101");
+            assertThat(received.getString("kind")).isEqualTo("signal");
+            assertThat(received.getJsonObject("from").getJsonNumber("uin").longValue()).isEqualTo(1001);
+            assertThat(received.getJsonObject("from").getString("role")).isEqualTo("teacher");
+            assertThat(received.getJsonObject("body").getInt("page")).isEqualTo(7);
+
+            // the sender is in the room too, and a client in another room gets nothing of it
+            teacher.next(f -> "msg".equals(f.getString("type")));
+            elsewhere.send("{\"type\":\"hb\"}");
+            JsonObject next = elsewhere.next(f -> true);
+            assertThat(next.getString("type")).as("nothing from math-101 reaches art-202").isEqualTo("hb");
+        }
+    }
+
+    @Test
+    void aForgedTokenIsClosedWith4401AndTheServerKeepsServing() throws Exception {
+        URI app = base.toURI();
+        String token = KetangHttp.devToken(app, 1002, "school", "student");
+        String[] parts = token.split("\\.");
+        // same header and payload, signature of another token: must not verify
+        String other = KetangHttp.devToken(app, 1003, "school", "teacher").split("\\.")[2];
+        String forged = parts[0] + "." + parts[1] + "." + other;
+        try (KetangClient intruder = KetangClient.connect(app)) {
+            intruder.send("{\"type\":\"hello\",\"token\":\"" + forged + "\",\"terminal\":\"web\"}");
+            assertThat(intruder.closeCode(java.time.Duration.ofSeconds(10))).isEqualTo(4401);
+        }
+        try (KetangClient honest = KetangClient.connect(app)) {
+            assertThat(honest.hello(token, "web").getString("type")).isEqualTo("welcome");
+        }
+    }
+
+    @Test
+    void sendingToARoomOneHasNotJoinedIsRefused() throws Exception {
+        URI app = base.toURI();
+        try (KetangClient student = KetangClient.connect(app)) {
+            student.hello(KetangHttp.devToken(app, 1004, "school", "student"), "app");
+            student.send("{\"type\":\"send\",\"id\":5,\"room\":\"math-101\",\"kind\":\"chat\",\"body\":{\"text\":\"hi\"}}");
+            JsonObject error = student.next(f -> "error".equals(f.getString("type")));
+            assertThat(error.getString("code")).isEqualTo("NOT_IN_ROOM");
+            assertThat(error.getInt("id")).isEqualTo(5);
+            student.send("not json");
+            assertThat(student.next(f -> "error".equals(f.getString("type"))).getString("code")).isEqualTo("BAD_FRAME");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.ketang.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+/**
+ * Starts the local stack once for a test run that asks for it (failsafe sets
+ * {@code ketang.localstack=start}) and stops it when the run ends. Before Arquillian starts the
+ * integration-test Liberty server, it points that server at the stack through its
+ * {@code server.env}.
+ */
+public final class LocalStackSession implements LauncherSessionListener {
+
+    private static final Logger LOG = Logger.getLogger(LocalStackSession.class.getName());
+    private static volatile LocalStack stack;
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        if (!"start".equals(System.getProperty("ketang.localstack")) || stack != null) {
+            return;
+        }
+        try {
+            stack = LocalStack.start(Path.of("target", "it-stack"), true, line -> LOG.info("local stack: " + line));
+            writeServerEnv(stack.ketangEnvironment());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the local stack did not start", e);
+        }
+    }
+
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        LocalStack running = stack;
+        stack = null;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    /** The running stack, for tests that stop and restart one of its servers. */
+    public static LocalStack stack() {
+        LocalStack running = stack;
+        if (running == null) {
+            throw new IllegalStateException("no local stack: run integration tests through failsafe (mvn verify)");
+        }
+        return running;
+    }
+
+    private static void writeServerEnv(Map<String, String> environment) throws IOException {
+        String server = System.getProperty("ketang.it.server", "ketangIT");
+        Path serverEnv = Path.of("target", "liberty", "wlp", "usr", "servers", server, "server.env");
+        if (!Files.isDirectory(serverEnv.getParent())) {
+            throw new IOException("no Liberty server at " + serverEnv.getParent() + " (liberty:create runs in pre-integration-test)");
+        }
+        List<String> lines = new ArrayList<>();
+        if (Files.exists(serverEnv)) {
+            for (String line : Files.readAllLines(serverEnv, StandardCharsets.UTF_8)) {
+                if (!line.startsWith("KETANG_")) {
+                    lines.add(line);
+                }
+            }
+        }
+        environment.forEach((k, v) -> lines.add(k + "=" + v));
+        lines.add("KETANG_DEV_TOKENS_ENABLED=true");
+        Files.write(serverEnv, lines, StandardCharsets.UTF_8);
+    }
+}

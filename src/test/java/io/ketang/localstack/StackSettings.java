@@ -1,0 +1,59 @@
+package io.ketang.localstack;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where the local stack listens and keeps its data. Every value can be overridden by a
+ * system property ({@code ketang.local.redis.port}) or an environment variable
+ * ({@code KETANG_LOCAL_REDIS_PORT}); the defaults stay clear of the usual ports of a Kafka,
+ * Redis or PostgreSQL that may already run on the machine.
+ */
+record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControllerPort, int redisPort,
+                     int postgresPort, String database) {
+
+    /** The local database's owner; a development credential, never used outside the local stack. */
+    static final String DB_USER = "ketang";
+    static final String DB_PASSWORD = "ketang";
+
+    static StackSettings fromEnvironment(Path defaultDataDir) {
+        return new StackSettings(
+                Path.of(setting("ketang.local.dir", defaultDataDir.toString())).toAbsolutePath(),
+                "127.0.0.1",
+                Integer.parseInt(setting("ketang.local.kafka.port", "19092")),
+                Integer.parseInt(setting("ketang.local.kafka.controller.port", "19093")),
+                Integer.parseInt(setting("ketang.local.redis.port", "16379")),
+                Integer.parseInt(setting("ketang.local.postgres.port", "15432")),
+                "ketang");
+    }
+
+    private static String setting(String name, String fallback) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            value = System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_'));
+        }
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    String kafkaBootstrap() {
+        return host + ":" + kafkaPort;
+    }
+
+    String redisUrl() {
+        return "redis://" + host + ":" + redisPort;
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + postgresPort + "/" + database;
+    }
+
+    /** What Ketang itself needs to be told to use this stack, as environment variables. */
+    java.util.Map<String, String> ketangEnvironment() {
+        return java.util.Map.of(
+                "KETANG_KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap(),
+                "KETANG_REDIS_URL", redisUrl(),
+                "KETANG_DB_URL", jdbcUrl(),
+                "KETANG_DB_USER", DB_USER,
+                "KETANG_DB_PASSWORD", DB_PASSWORD);
+    }
+}

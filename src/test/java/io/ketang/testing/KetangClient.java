@@ -1,0 +1,116 @@
+package io.ketang.testing;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/**
+ * A test's WebSocket client speaking Ketang's protocol: frames it receives wait in a queue, and
+ * a test takes the next one matching what it expects, with a deadline (no sleeping).
+ */
+public final class KetangClient implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final WebSocket socket;
+    private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+
+    private KetangClient(URI uri) {
+        this.socket = HTTP.newWebSocketBuilder()
+                .subprotocols("ketang.v1")
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, new Listener())
+                .join();
+    }
+
+    /** Connects to {@code ws://host:port/ws} of the application at {@code base}. */
+    public static KetangClient connect(URI base) {
+        return new KetangClient(URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/ws"));
+    }
+
+    public void send(String json) {
+        socket.sendText(json, true).join();
+    }
+
+    /** Sends hello with the token and waits for welcome. */
+    public JsonObject hello(String token, String terminal) {
+        send(Json.createObjectBuilder().add("type", "hello").add("token", token).add("terminal", terminal)
+                .add("client", "ketang-it/1").build().toString());
+        return next(f -> "welcome".equals(f.getString("type")));
+    }
+
+    /** The next frame matching the predicate within ten seconds; frames before it are dropped. */
+    public JsonObject next(Predicate<JsonObject> wanted) {
+        return next(wanted, Duration.ofSeconds(10));
+    }
+
+    public JsonObject next(Predicate<JsonObject> wanted, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                JsonObject frame = frames.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+                if (frame == null) {
+                    throw new AssertionError("no expected frame within " + within);
+                }
+                if (wanted.test(frame)) {
+                    return frame;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The close code the server sent, waiting up to the given time. */
+    public int closeCode(Duration within) {
+        return closeCode.orTimeout(within.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(Json.createReader(new StringReader(partial.toString())).readObject());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+    }
+}
