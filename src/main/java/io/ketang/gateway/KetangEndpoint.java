@@ -1,5 +1,6 @@
 package io.ketang.gateway;
 
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -11,6 +12,7 @@ import jakarta.websocket.server.ServerEndpoint;
 
 /** The clients' WebSocket, {@code /ws}, subprotocol {@code ketang.v1}; everything else is in {@link Gateway}. */
 @ServerEndpoint(value = "/ws", subprotocols = "ketang.v1")
+@Dependent // a CDI bean, one instance per connection, so that the gateway is injected
 public class KetangEndpoint {
 
     /** Frames larger than this are refused by the container; smaller ones are checked by the gateway. */

@@ -127,6 +127,10 @@ public final class LocalStack implements AutoCloseable {
         return settings.kafkaBootstrap();
     }
 
+    public String jdbcUrl() {
+        return settings.jdbcUrl();
+    }
+
     public String redisUrl() {
         return settings.redisUrl();
     }

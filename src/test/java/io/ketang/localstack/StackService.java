@@ -3,7 +3,7 @@ package io.ketang.localstack;
 import java.io.IOException;
 
 /** One server of the local stack: it can be stopped and started again, as tests that pull the plug do. */
-interface StackService {
+public interface StackService {
 
     String name();
 

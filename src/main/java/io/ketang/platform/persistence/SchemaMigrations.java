@@ -41,6 +41,9 @@ public class SchemaMigrations {
             var result = Flyway.configure(SchemaMigrations.class.getClassLoader())
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
+                    // callbacks, if any, sit beside the migrations; a missing location is an error, not "no migrations"
+                    .callbackLocations("classpath:db/migration")
+                    .failOnMissingLocations(true)
                     .load()
                     .migrate();
             migrated = true;

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.URL;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 
 import jakarta.json.JsonObject;
@@ -14,6 +17,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -70,6 +74,24 @@ class ReadinessIT {
             assertThat(ready.status()).as(ready.body()).isEqualTo(200);
             assertThat(check(ready.json(), dependency).getString("status")).isEqualTo("UP");
         });
+    }
+
+    @Test
+    void theSchemaIsMigratedAtStart() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                assertThat(KetangHttp.get(base.toURI(), "/health/ready").status()).isEqualTo(200));
+        try (Connection db = DriverManager.getConnection(LocalStackSession.stack().jdbcUrl(), "ketang", "ketang");
+             ResultSet versions = db.createStatement().executeQuery(
+                     "select version from flyway_schema_history where success order by installed_rank");
+             ResultSet rooms = db.getMetaData().getColumns(null, "public", "rooms", null)) {
+            assertThat(versions.next()).as("a migration ran").isTrue();
+            assertThat(versions.getString(1)).isEqualTo("1");
+            var columns = new java.util.ArrayList<String>();
+            while (rooms.next()) {
+                columns.add(rooms.getString("COLUMN_NAME"));
+            }
+            assertThat(columns).contains("bid", "room_id", "title", "teacher_uin", "status", "settings", "created_at");
+        }
     }
 
     private static JsonObject check(JsonObject health, String name) {
