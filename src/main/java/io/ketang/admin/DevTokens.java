@@ -21,7 +21,8 @@ import io.ketang.shared.RoomRef;
 
 /**
  * Demo tokens for the embedded local stack: {@code POST /api/dev/tokens} with
- * {@code {"uin":1,"bid":"demo","role":"teacher","rooms":["r1"]}} returns a signed client token. It
+ * {@code {"uin":1,"bid":"demo","role":"teacher","rooms":["r1"]}} returns a signed client token
+ * (role {@code service} or {@code admin}: a service token for the REST API). It
  * answers 404 unless {@code ketang.dev.tokens.enabled=true}, which only the local run command and
  * the tests set; production issues tokens from its own identity service.
  */
@@ -50,16 +51,19 @@ public class DevTokens {
         if (!enabled) {
             return Response.status(Response.Status.NOT_FOUND).build();
         }
+        String role = request == null || request.role() == null ? "" : request.role().toLowerCase(java.util.Locale.ROOT);
+        boolean service = ServiceAuth.SERVICE_ROLES.contains(role);
         if (request == null || request.uin() == null || request.uin() <= 0 || !RoomRef.validId(request.bid())
-                || Role.parse(request.role()).isEmpty()) {
+                || (Role.parse(role).isEmpty() && !service)) {
             return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(new ApiError("BAD_REQUEST", "uin (positive), bid and role (teacher|assistant|student|observer) are required"))
+                    .entity(new ApiError("BAD_REQUEST",
+                            "uin (positive), bid and role (teacher|assistant|student|observer, or service|admin) are required"))
                     .type(MediaType.APPLICATION_JSON).build();
         }
         JwtBuilder builder = JwtBuilder.create(BUILDER_ID)
                 .subject(String.valueOf(request.uin()))
                 .claim("bid", request.bid())
-                .claim("role", Role.parse(request.role()).get().wireName());
+                .claim("role", role);
         if (request.rooms() != null && !request.rooms().isEmpty()) {
             builder.claim("rooms", Set.copyOf(request.rooms()).toArray(String[]::new));
         }

@@ -6,13 +6,15 @@ import java.util.concurrent.Future;
 
 import jakarta.websocket.Session;
 
+import io.ketang.flowcontrol.api.TokenBucket;
+import io.ketang.platform.sessions.SessionEntry;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
 
 /**
- * One client connection: its socket, its writer, and once {@code hello} succeeded, who it is.
- * Frames of one session arrive one at a time (the container serializes them); the fields that
- * other threads read are volatile or concurrent.
+ * One client connection: its socket, its writer, its frame budget and, once {@code hello}
+ * succeeded, who it is. The container hands a session's frames over one at a time, so the
+ * counters are touched by one thread; what other threads read is volatile or concurrent.
  */
 final class ClientSession {
 
@@ -21,11 +23,18 @@ final class ClientSession {
     final Set<RoomRef> rooms = ConcurrentHashMap.newKeySet();
     volatile Identity identity;
     volatile Terminal terminal;
+    /** This session's line in the session registry, set at hello. */
+    volatile SessionEntry entry;
     volatile Future<?> helloDeadline;
+    /** Guarded by the container's one-frame-at-a-time delivery. */
+    TokenBucket frames;
+    int tooLarge;
+    int refusedInARow;
 
-    ClientSession(Session socket, SessionWriter writer) {
+    ClientSession(Session socket, SessionWriter writer, TokenBucket frames) {
         this.socket = socket;
         this.writer = writer;
+        this.frames = frames;
     }
 
     String id() {

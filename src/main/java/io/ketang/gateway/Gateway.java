@@ -1,6 +1,7 @@
 package io.ketang.gateway;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,25 +12,38 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.websocket.Session;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.ketang.flowcontrol.api.TokenBucket;
 import io.ketang.platform.Node;
+import io.ketang.platform.auth.TokenVerifier;
+import io.ketang.platform.sessions.SessionEntry;
+import io.ketang.platform.sessions.SessionRegistry;
 import io.ketang.push.api.Pushes;
+import io.ketang.push.api.RoomControl;
+import io.ketang.push.api.RoomControlArrived;
 import io.ketang.push.api.RoomMessage;
 import io.ketang.push.api.RoomMessageArrived;
-import io.ketang.shared.Role;
+import io.ketang.room.api.Admission;
+import io.ketang.room.api.Rights;
+import io.ketang.room.api.RoomView;
+import io.ketang.room.api.Rooms;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
 
 /**
- * The protocol: sessions, their frames and replies, and local delivery of room messages. The
- * endpoint class only forwards socket events here.
+ * The protocol (docs/protocol.md): sessions, their frames and replies, the limits every frame
+ * passes, and local delivery of room messages and room changes. The endpoint class only forwards
+ * socket events here.
  */
 @ApplicationScoped
 public class Gateway {
@@ -46,7 +60,16 @@ public class Gateway {
     Pushes pushes;
 
     @Inject
+    Rooms roomDirectory;
+
+    @Inject
     Node node;
+
+    @Inject
+    SessionRegistry registry;
+
+    @Inject
+    NodeChannel nodeChannel;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -67,12 +90,42 @@ public class Gateway {
     @ConfigProperty(name = "ketang.gateway.outbound-queue", defaultValue = "1024")
     int outboundQueue;
 
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.student-frames-per-sec", defaultValue = "10")
+    double studentRate;
+
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.student-burst", defaultValue = "20")
+    int studentBurst;
+
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.staff-frames-per-sec", defaultValue = "50")
+    double staffRate;
+
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.staff-burst", defaultValue = "100")
+    int staffBurst;
+
+    /** Frames refused in a row for the rate limit before the client counts as flooding (4429). */
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.flood-strikes", defaultValue = "20")
+    int floodStrikes;
+
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        nodeChannel.listen(sessionId -> {
+            ClientSession replaced = sessions.get(sessionId);
+            if (replaced != null) {
+                close(replaced.socket, CloseCodes.REPLACED, "replaced by a newer login");
+            }
+        });
+    }
 
     void opened(Session socket) {
         SessionWriter writer = new SessionWriter(socket.getAsyncRemote(), outboundQueue,
                 w -> close(socket, CloseCodes.TOO_SLOW, "too slow"));
-        ClientSession session = new ClientSession(socket, writer);
+        ClientSession session = new ClientSession(socket, writer, new TokenBucket(studentRate, studentBurst, System.nanoTime()));
         sessions.put(socket.getId(), session);
         session.helloDeadline = scheduler.schedule(() -> {
             if (!session.authenticated()) {
@@ -86,8 +139,15 @@ public class Gateway {
         if (session == null) {
             return;
         }
-        if (text.length() > maxFrameBytes) {
-            session.send(Frames.error(null, ErrorCode.TOO_LARGE, "a frame may hold at most " + maxFrameBytes + " bytes"));
+        if (!admitFrame(session)) {
+            return;
+        }
+        if (tooLarge(text)) {
+            if (++session.tooLarge > 1) {
+                close(socket, CloseCodes.TOO_LARGE, "too large");
+            } else {
+                session.send(Frames.error(null, ErrorCode.TOO_LARGE, "a frame may hold at most " + maxFrameBytes + " bytes"));
+            }
             return;
         }
         JsonObject frame = Frames.parse(text);
@@ -103,7 +163,7 @@ public class Gateway {
         }
         switch (type) {
             case "hello" -> hello(session, frame, id);
-            case "hb" -> session.send("{\"type\":\"hb\"}");
+            case "hb" -> heartbeat(session);
             case "join" -> join(session, frame, id);
             case "leave" -> leave(session, frame, id);
             case "send" -> send(session, frame, id);
@@ -119,15 +179,96 @@ public class Gateway {
         if (session.helloDeadline != null) {
             session.helloDeadline.cancel(false);
         }
-        for (RoomRef room : session.rooms) {
-            rooms.leave(room, session);
+        release(session);
+        if (session.authenticated()) {
+            Identity who = session.identity;
+            try {
+                registry.release(who.bid(), who.uin(), session.terminal, session.entry);
+            } catch (RuntimeException e) {
+                // the entry expires by itself
+                LOG.log(Level.FINE, "session registry release failed", e);
+            }
         }
-        session.rooms.clear();
-        session.writer.close();
     }
 
     void onRoomMessage(@Observes RoomMessageArrived message) {
         rooms.deliver(message.room(), message.frame());
+    }
+
+    void onRoomControl(@Observes RoomControlArrived arrived) {
+        RoomControl control = arrived.control();
+        if (control.action() == RoomControl.Action.OPENED) {
+            return;
+        }
+        String kicked = Json.createObjectBuilder().add("type", "kicked").add("room", control.room().room())
+                .add("reason", control.reason()).build().toString();
+        for (ClientSession session : rooms.sessions(control.room())) {
+            Identity identity = session.identity;
+            boolean concerned = control.action() == RoomControl.Action.CLOSED
+                    || (identity != null && identity.uin() == control.uin());
+            if (concerned) {
+                session.send(kicked);
+                session.rooms.remove(control.room());
+                rooms.leave(control.room(), session);
+            }
+        }
+    }
+
+    /** A newer login on the same terminal replaces the older one (4409), on whichever node it is. */
+    private void replaceOlder(Identity who, ClientSession session) {
+        try {
+            registry.claim(who.bid(), who.uin(), session.terminal, session.entry).ifPresent(older -> {
+                if (older.node().equals(node.id())) {
+                    ClientSession local = sessions.get(older.session());
+                    if (local != null && local != session) {
+                        close(local.socket, CloseCodes.REPLACED, "replaced by a newer login");
+                    }
+                } else {
+                    nodeChannel.replace(older.node(), older.session());
+                }
+            });
+        } catch (RuntimeException e) {
+            // Redis away: the session works; the registry catches up at the next heartbeat
+            LOG.log(Level.WARNING, "Session registry unavailable at hello: {0}", e.toString());
+        }
+    }
+
+    private void heartbeat(ClientSession session) {
+        session.send("{\"type\":\"hb\"}");
+        Identity who = session.identity;
+        try {
+            if (!registry.refresh(who.bid(), who.uin(), session.terminal, session.entry)) {
+                // a newer login took this terminal and its notice did not reach us
+                close(session.socket, CloseCodes.REPLACED, "replaced by a newer login");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "session registry refresh failed", e);
+        }
+    }
+
+    /** The per-connection frame budget; a client that ignores RATE_LIMITED long enough is flooding. */
+    private boolean admitFrame(ClientSession session) {
+        long now = System.nanoTime();
+        if (session.frames.tryTake(now)) {
+            session.refusedInARow = 0;
+            return true;
+        }
+        if (++session.refusedInARow > floodStrikes) {
+            close(session.socket, CloseCodes.FLOODING, "flooding");
+            return false;
+        }
+        session.send(Frames.reply("error", null).add("code", ErrorCode.RATE_LIMITED.name())
+                .add("message", "too many frames").add("retryAfterMs", session.frames.millisUntilNext(now))
+                .build().toString());
+        return false;
+    }
+
+    private boolean tooLarge(String text) {
+        // a char is at most 3 UTF-8 bytes in a Java string (surrogate pairs: 4 bytes for 2 chars)
+        if (text.length() * 3L <= maxFrameBytes) {
+            return false;
+        }
+        return text.length() > maxFrameBytes || text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes;
     }
 
     private void hello(ClientSession session, JsonObject frame, Long id) {
@@ -135,27 +276,34 @@ public class Gateway {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, "already said hello"));
             return;
         }
-        var terminal = Terminal.parse(Frames.string(frame, "terminal"));
-        var identity = tokens.verify(Frames.string(frame, "token"));
+        var identity = tokens.verify(Frames.string(frame, "token")).flatMap(Identity::of);
         if (identity.isEmpty()) {
             close(session.socket, CloseCodes.UNAUTHORIZED, "unauthorized");
             return;
         }
+        var terminal = Terminal.parse(Frames.string(frame, "terminal"));
         if (terminal.isEmpty()) {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, "terminal must be web, app or pc"));
             return;
         }
-        session.identity = identity.get();
+        Identity who = identity.get();
+        session.entry = new SessionEntry(node.id(), session.id(), System.currentTimeMillis());
         session.terminal = terminal.get();
+        session.identity = who;
         session.helloDeadline.cancel(false);
+        replaceOlder(who, session);
+        double rate = who.staff() ? staffRate : studentRate;
+        int burst = who.staff() ? staffBurst : studentBurst;
+        session.frames = new TokenBucket(rate, burst, System.nanoTime());
         session.send(Frames.reply("welcome", id)
                 .add("session", session.id())
-                .add("uin", session.identity.uin())
-                .add("role", session.identity.role().wireName())
+                .add("uin", who.uin())
+                .add("role", who.role().wireName())
                 .add("heartbeatSec", heartbeatSec)
                 .add("node", node.id())
+                .add("limits", Json.createObjectBuilder()
+                        .add("framesPerSec", rate).add("burst", burst).add("maxFrameBytes", maxFrameBytes))
                 .build().toString());
-        LOG.fine(() -> "hello: uin " + session.identity.uin() + " bid " + session.identity.bid() + " on " + session.terminal);
     }
 
     private void join(ClientSession session, JsonObject frame, Long id) {
@@ -164,15 +312,40 @@ public class Gateway {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, "room must be a valid room id"));
             return;
         }
-        Identity identity = session.identity;
-        if (!identity.mayJoin(roomId)) {
+        Identity who = session.identity;
+        if (!who.mayJoin(roomId)) {
             session.send(Frames.error(id, ErrorCode.FORBIDDEN, "the token does not allow this room"));
             return;
         }
-        RoomRef room = new RoomRef(identity.bid(), roomId);
-        session.rooms.add(room);
-        rooms.join(room, session);
-        session.send(Frames.reply("joined", id).add("room", roomId).add("here", rooms.count(room)).build().toString());
+        RoomRef ref = new RoomRef(who.bid(), roomId);
+        Admission admission;
+        try {
+            admission = roomDirectory.admit(ref, who.uin());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Join check failed: {0}", e.toString());
+            session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "cannot check the room now, retry"));
+            return;
+        }
+        switch (admission.outcome()) {
+            case NO_SUCH_ROOM -> session.send(Frames.error(id, ErrorCode.NO_SUCH_ROOM, "no such room"));
+            case NOT_LIVE -> session.send(Frames.error(id, ErrorCode.ROOM_CLOSED, "the room is " + admission.room().status().wireName()));
+            case KICKED -> session.send(Frames.reply("error", id).add("code", ErrorCode.FORBIDDEN.name())
+                    .add("message", "kicked from this room").add("retryAfterMs", admission.retryAfterMs()).build().toString());
+            case ADMITTED -> {
+                session.rooms.add(ref);
+                rooms.join(ref, session);
+                RoomView room = admission.room();
+                session.send(Frames.reply("joined", id)
+                        .add("room", roomId)
+                        .add("title", room.title())
+                        .add("status", room.status().wireName())
+                        .add("teacher", room.teacherUin())
+                        .add("chatMode", room.chatMode().wireName())
+                        .add("groupSize", room.groupSize())
+                        .add("here", rooms.count(ref))
+                        .build().toString());
+            }
+        }
     }
 
     private void leave(ClientSession session, JsonObject frame, Long id) {
@@ -192,22 +365,29 @@ public class Gateway {
         String roomId = Frames.string(frame, "room");
         String kind = Frames.string(frame, "kind");
         JsonValue body = frame.getOrDefault("body", JsonValue.EMPTY_JSON_OBJECT);
-        if (!RoomRef.validId(roomId) || kind == null || kind.isBlank() || kind.length() > 64
-                || body.getValueType() != JsonValue.ValueType.OBJECT) {
+        if (!RoomRef.validId(roomId) || kind == null || body.getValueType() != JsonValue.ValueType.OBJECT) {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, "send needs room, kind and an object body"));
             return;
         }
-        Identity identity = session.identity;
-        RoomRef room = new RoomRef(identity.bid(), roomId);
+        if (Rights.rule(kind).isEmpty()) {
+            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "unknown kind"));
+            return;
+        }
+        Identity who = session.identity;
+        RoomRef room = new RoomRef(who.bid(), roomId);
         if (!session.rooms.contains(room)) {
             session.send(Frames.error(id, ErrorCode.NOT_IN_ROOM, "join the room first"));
             return;
         }
-        if (identity.role() == Role.OBSERVER) {
-            session.send(Frames.error(id, ErrorCode.FORBIDDEN, "observers do not send"));
+        if (!Rights.maySend(who.role(), kind)) {
+            session.send(Frames.error(id, ErrorCode.FORBIDDEN, who.role().wireName() + " may not send " + kind));
             return;
         }
-        var message = new RoomMessage(room, kind, identity.uin(), identity.role(), body.toString(), System.currentTimeMillis());
+        if ("kick".equals(kind)) {
+            kick(session, room, body.asJsonObject(), id);
+            return;
+        }
+        var message = new RoomMessage(room, kind, who.uin(), who.role(), body.toString(), System.currentTimeMillis());
         pushes.publish(message).whenComplete((ok, failure) -> {
             if (failure == null) {
                 session.send(Frames.reply("sent", id).build().toString());
@@ -218,21 +398,66 @@ public class Gateway {
         });
     }
 
+    private void kick(ClientSession session, RoomRef room, JsonObject body, Long id) {
+        if (!(body.get("uin") instanceof JsonNumber n) || !n.isIntegral() || n.longValue() <= 0) {
+            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "kick needs body.uin"));
+            return;
+        }
+        long uin = n.longValue();
+        // the kick is a change to the room; it runs off the socket's thread because it waits for Kafka
+        scheduler.execute(() -> {
+            try {
+                roomDirectory.kick(room, uin);
+                session.send(Frames.reply("sent", id).build().toString());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A kick was not carried out: {0}", e.toString());
+                session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not carried out, retry"));
+            }
+        });
+    }
+
+    /**
+     * Closes a session with a protocol code once the frames queued for it are written (the error
+     * that explains the close among them), or after a second at most. A session too slow to drain
+     * its queue is cut off at once, and its queue and rooms released right away.
+     */
     private void close(Session socket, int code, String phrase) {
+        ClientSession session = sessions.get(socket.getId());
+        if (session == null || code == CloseCodes.TOO_SLOW) {
+            if (session != null) {
+                release(session);
+            }
+            closeNow(socket, code, phrase);
+            return;
+        }
+        session.writer.finish(() -> closeNow(socket, code, phrase));
+        scheduler.schedule(() -> closeNow(socket, code, phrase), 1, TimeUnit.SECONDS);
+    }
+
+    private static void closeNow(Session socket, int code, String phrase) {
         try {
             if (socket.isOpen()) {
                 socket.close(CloseCodes.reason(code, phrase));
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             LOG.fine(() -> "close failed: " + e);
         }
+    }
+
+    /** Takes the session out of its rooms and drops its queue, before its socket is gone. */
+    private void release(ClientSession session) {
+        for (RoomRef room : session.rooms) {
+            rooms.leave(room, session);
+        }
+        session.rooms.clear();
+        session.writer.close();
     }
 
     /** Graceful drain: clients reconnect to another node. */
     @PreDestroy
     void drain() {
         for (ClientSession session : sessions.values()) {
-            close(session.socket, CloseCodes.SHUTTING_DOWN, "node shutting down");
+            closeNow(session.socket, CloseCodes.SHUTTING_DOWN, "node shutting down");
         }
     }
 

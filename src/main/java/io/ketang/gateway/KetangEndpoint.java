@@ -11,7 +11,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
 /** The clients' WebSocket, {@code /ws}, subprotocol {@code ketang.v1}; everything else is in {@link Gateway}. */
-@ServerEndpoint(value = "/ws", subprotocols = "ketang.v1")
+@ServerEndpoint(value = "/ws", subprotocols = "ketang.v1", configurator = OriginCheck.class)
 @Dependent // a CDI bean, one instance per connection, so that the gateway is injected
 public class KetangEndpoint {
 

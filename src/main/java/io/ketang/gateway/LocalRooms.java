@@ -40,6 +40,12 @@ class LocalRooms {
         return delivered;
     }
 
+    /** The sessions in the room here, as a snapshot. */
+    java.util.List<ClientSession> sessions(RoomRef room) {
+        Set<ClientSession> sessions = rooms.get(room);
+        return sessions == null ? java.util.List.of() : java.util.List.copyOf(sessions);
+    }
+
     int count(RoomRef room) {
         Set<ClientSession> sessions = rooms.get(room);
         return sessions == null ? 0 : sessions.size();

@@ -28,6 +28,8 @@ final class SessionWriter {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private volatile boolean closed;
+    /** Set by {@link #finish}: runs once, when what was queued before it has been written. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> finisher = new java.util.concurrent.atomic.AtomicReference<>();
 
     SessionWriter(RemoteEndpoint.Async remote, int capacity, Consumer<SessionWriter> onOverflow) {
         this.remote = remote;
@@ -35,9 +37,9 @@ final class SessionWriter {
         this.onOverflow = onOverflow;
     }
 
-    /** Queues a frame; false when the session is closed or its queue is full. */
+    /** Queues a frame; false when the session is closed or closing, or its queue is full. */
     boolean offer(String frame) {
-        if (closed) {
+        if (closed || finisher.get() != null) {
             return false;
         }
         if (queued.incrementAndGet() > capacity) {
@@ -56,6 +58,16 @@ final class SessionWriter {
         return queued.get();
     }
 
+    /**
+     * Accepts no more frames and runs {@code closer} once what is queued has been written, so a
+     * client learns why it is being closed (the error frames before the close frame).
+     */
+    void finish(Runnable closer) {
+        if (finisher.compareAndSet(null, closer)) {
+            writeNext();
+        }
+    }
+
     /** Drops what is queued; the session is going away. */
     void close() {
         closed = true;
@@ -70,6 +82,7 @@ final class SessionWriter {
                 writing.set(false);
                 // a frame queued between poll and release would otherwise wait for the next offer
                 if (queue.isEmpty()) {
+                    runFinisher();
                     return;
                 }
                 continue;
@@ -84,6 +97,15 @@ final class SessionWriter {
                 return;
             }
             return;
+        }
+    }
+
+    private static final Runnable DONE = () -> { };
+
+    private void runFinisher() {
+        Runnable closer = finisher.get();
+        if (closer != null && closer != DONE && finisher.compareAndSet(closer, DONE)) {
+            closer.run();
         }
     }
 

@@ -35,9 +35,16 @@ class EndToEndIT {
     @ArquillianResource
     URL base;
 
+    @org.junit.jupiter.api.BeforeEach
+    void ready() throws Exception {
+        KetangHttp.awaitReady(base.toURI());
+    }
+
     @Test
     void whatATeacherSendsEveryoneInTheRoomReceivesThroughKafka() throws Exception {
         URI app = base.toURI();
+        KetangHttp.liveRoom(app, "school", "math-101");
+        KetangHttp.liveRoom(app, "school", "art-202");
         try (KetangClient teacher = KetangClient.connect(app);
              KetangClient student = KetangClient.connect(app);
              KetangClient elsewhere = KetangClient.connect(app)) {
@@ -94,7 +101,7 @@ class EndToEndIT {
         URI app = base.toURI();
         try (KetangClient student = KetangClient.connect(app)) {
             student.hello(KetangHttp.devToken(app, 1004, "school", "student"), "app");
-            student.send("{\"type\":\"send\",\"id\":5,\"room\":\"math-101\",\"kind\":\"chat\",\"body\":{\"text\":\"hi\"}}");
+            student.send("{\"type\":\"send\",\"id\":5,\"room\":\"history-1\",\"kind\":\"chat\",\"body\":{\"text\":\"hi\"}}");
             JsonObject error = student.next(f -> "error".equals(f.getString("type")));
             assertThat(error.getString("code")).isEqualTo("NOT_IN_ROOM");
             assertThat(error.getInt("id")).isEqualTo(5);

@@ -70,7 +70,15 @@ public final class LocalStackSession implements LauncherSessionListener {
             }
         }
         environment.forEach((k, v) -> lines.add(k + "=" + v));
+        String port = System.getProperty("ketang.it.http.port", "9081");
+        // the test server: demo tokens on, its own origin allowed, short timers and a small
+        // outbound queue so that tests reach each limit quickly
         lines.add("KETANG_DEV_TOKENS_ENABLED=true");
+        lines.add("KETANG_GATEWAY_ALLOWED_ORIGINS=http://localhost:" + port + ",http://127.0.0.1:" + port);
+        lines.add("KETANG_GATEWAY_HELLO_TIMEOUT_MS=1500");
+        lines.add("KETANG_GATEWAY_OUTBOUND_QUEUE=64");
+        lines.add("KETANG_GATEWAY_STAFF_FRAMES_PER_SEC=1000");
+        lines.add("KETANG_GATEWAY_STAFF_BURST=2000");
         Files.write(serverEnv, lines, StandardCharsets.UTF_8);
     }
 }

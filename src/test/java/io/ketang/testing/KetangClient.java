@@ -17,7 +17,8 @@ import jakarta.json.JsonObject;
 
 /**
  * A test's WebSocket client speaking Ketang's protocol: frames it receives wait in a queue, and
- * a test takes the next one matching what it expects, with a deadline (no sleeping).
+ * a test takes the next one matching what it expects, with a deadline (no sleeping). A client can
+ * stop reading ({@link #stall()}) to play a phone on a dead network.
  */
 public final class KetangClient implements AutoCloseable {
 
@@ -26,18 +27,40 @@ public final class KetangClient implements AutoCloseable {
     private final WebSocket socket;
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile boolean stalled;
 
-    private KetangClient(URI uri) {
-        this.socket = HTTP.newWebSocketBuilder()
-                .subprotocols("ketang.v1")
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, new Listener())
-                .join();
+    private KetangClient(URI uri, String origin) {
+        var builder = HTTP.newWebSocketBuilder().subprotocols("ketang.v1").connectTimeout(Duration.ofSeconds(10));
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        this.socket = builder.buildAsync(uri, new Listener()).join();
     }
 
-    /** Connects to {@code ws://host:port/ws} of the application at {@code base}. */
+    /** Connects to {@code /ws} of the application at {@code base}, as a page served from there would. */
     public static KetangClient connect(URI base) {
-        return new KetangClient(URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/ws"));
+        return connect(base, base.getScheme() + "://" + base.getHost() + ":" + base.getPort());
+    }
+
+    /** Connects with the given Origin header, or none when it is null. */
+    public static KetangClient connect(URI base, String origin) {
+        return new KetangClient(URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/ws"), origin);
+    }
+
+    /**
+     * The HTTP status of a WebSocket handshake with the given Origin (none when null): 101 when
+     * the server upgrades, otherwise what it refused with.
+     */
+    public static int handshakeStatus(URI base, String origin) {
+        try {
+            connect(base, origin).close();
+            return 101;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
     }
 
     public void send(String json) {
@@ -49,6 +72,12 @@ public final class KetangClient implements AutoCloseable {
         send(Json.createObjectBuilder().add("type", "hello").add("token", token).add("terminal", terminal)
                 .add("client", "ketang-it/1").build().toString());
         return next(f -> "welcome".equals(f.getString("type")));
+    }
+
+    /** Joins the room and returns the {@code joined} or {@code error} reply. */
+    public JsonObject join(String room, int id) {
+        send("{\"type\":\"join\",\"id\":" + id + ",\"room\":\"" + room + "\"}");
+        return next(f -> f.containsKey("id") && f.getInt("id") == id);
     }
 
     /** The next frame matching the predicate within ten seconds; frames before it are dropped. */
@@ -75,15 +104,30 @@ public final class KetangClient implements AutoCloseable {
         }
     }
 
+    /** Stops reading from the socket: the server's writes back up as they would to a dead phone. */
+    public void stall() {
+        stalled = true;
+    }
+
+    /** Reads again, everything the server still sends. */
+    public void resume() {
+        stalled = false;
+        socket.request(Long.MAX_VALUE);
+    }
+
     /** The close code the server sent, waiting up to the given time. */
     public int closeCode(Duration within) {
-        return closeCode.orTimeout(within.toMillis(), TimeUnit.MILLISECONDS).join();
+        return closeCode.copy().orTimeout(within.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    public boolean closed() {
+        return closeCode.isDone();
     }
 
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
         }
         socket.abort();
     }
@@ -98,7 +142,9 @@ public final class KetangClient implements AutoCloseable {
                 frames.add(Json.createReader(new StringReader(partial.toString())).readObject());
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (!stalled) {
+                webSocket.request(1);
+            }
             return null;
         }
 

@@ -44,6 +44,42 @@ public final class KetangHttp {
         return reply.json().getString("token");
     }
 
+    /** Waits until the node reports ready: schema migrated, topics there, Redis answering. */
+    public static void awaitReady(URI base) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+                .until(() -> get(base, "/health/ready").status() == 200);
+    }
+
+    /** A service token of the business, for the REST API. */
+    public static String serviceToken(URI base, String bid) {
+        return devToken(base, 900, bid, "service");
+    }
+
+    public static Reply postJson(URI base, String path, String json, String bearer) {
+        return call(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public static Reply get(URI base, String path, String bearer) {
+        return call(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + bearer).GET());
+    }
+
+    /** Creates a room of the business through the REST API and opens it. */
+    public static void liveRoom(URI base, String bid, String room) {
+        String service = serviceToken(base, bid);
+        Reply created = postJson(base, "/api/v1/rooms",
+                "{\"room\":\"" + room + "\",\"title\":\"Room " + room + "\",\"teacherUin\":1}", service);
+        if (created.status() != 201) {
+            throw new AssertionError("create room: HTTP " + created.status() + " " + created.body());
+        }
+        Reply opened = postJson(base, "/api/v1/rooms/" + room + "/open", "", service);
+        if (opened.status() != 200) {
+            throw new AssertionError("open room: HTTP " + opened.status() + " " + opened.body());
+        }
+    }
+
     private static Reply call(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(15)).build(),

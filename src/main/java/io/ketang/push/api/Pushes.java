@@ -22,4 +22,12 @@ public class Pushes {
     public CompletionStage<Void> publish(RoomMessage message) {
         return channel.publish(message);
     }
+
+    /**
+     * Tells every node about a change to a room (closed, kicked, opened), in order with the room's
+     * messages. Completes when Kafka has it.
+     */
+    public CompletionStage<Void> control(RoomControl control) {
+        return channel.publish(control);
+    }
 }

@@ -18,6 +18,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.ketang.push.api.PushUnavailableException;
+import io.ketang.push.api.RoomControl;
+import io.ketang.push.api.RoomControlArrived;
 import io.ketang.push.api.RoomMessage;
 import io.ketang.push.api.RoomMessageArrived;
 
@@ -42,10 +44,22 @@ public class PushChannel {
     @Inject
     Event<RoomMessageArrived> arrived;
 
+    @Inject
+    Event<RoomControlArrived> controlled;
+
     /** Completes once Kafka acknowledged the record (acks=all), or exceptionally if it did not. */
     public CompletionStage<Void> publish(RoomMessage message) {
+        return send(message.room().key(), PushPayload.encode(message));
+    }
+
+    /** A room change, on the same topic and key as the room's messages so that order holds. */
+    public CompletionStage<Void> publish(RoomControl control) {
+        return send(control.room().key(), PushPayload.encode(control));
+    }
+
+    private CompletionStage<Void> send(String key, String value) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        var record = new ProducerRecord<>(topic, message.room().key(), PushPayload.encode(message));
+        var record = new ProducerRecord<>(topic, key, value);
         try {
             emitter.send(Message.of(record,
                     () -> {
@@ -64,7 +78,7 @@ public class PushChannel {
 
     @Incoming("push-in")
     public void onRecord(String value) {
-        PushPayload.Decoded decoded;
+        Object decoded;
         try {
             decoded = PushPayload.decode(value);
         } catch (RuntimeException e) {
@@ -72,6 +86,10 @@ public class PushChannel {
             LOG.log(Level.WARNING, "Skipping an unreadable push record ({0})", e.toString());
             return;
         }
-        arrived.fire(new RoomMessageArrived(decoded.room(), decoded.frame()));
+        if (decoded instanceof PushPayload.Decoded message) {
+            arrived.fire(new RoomMessageArrived(message.room(), message.frame()));
+        } else if (decoded instanceof RoomControl control) {
+            controlled.fire(new RoomControlArrived(control));
+        }
     }
 }

@@ -6,14 +6,17 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
+import io.ketang.push.api.RoomControl;
 import io.ketang.push.api.RoomMessage;
 import io.ketang.shared.Role;
 import io.ketang.shared.RoomRef;
 
 /**
  * The push topic's record value, version 1: a JSON object with {@code v}, {@code bid},
- * {@code room}, {@code kind}, {@code from} ({@code uin}, {@code role}), {@code body}, {@code ts}.
- * It is the bus's own format, kept apart from both the api record and the client frame.
+ * {@code room} and either a message ({@code kind}, {@code from} with {@code uin} and {@code role},
+ * {@code body}, {@code ts}) or, with {@code "control"}, a room change ({@code action}, {@code uin},
+ * {@code reason}). It is the bus's own format, kept apart from both the api records and the
+ * client frames.
  */
 final class PushPayload {
 
@@ -34,14 +37,29 @@ final class PushPayload {
                 .build().toString();
     }
 
-    /** The client frame for a record: {@code {"type":"msg","room",...}}, built once per record. */
-    static Decoded decode(String value) {
+    static String encode(RoomControl c) {
+        return Json.createObjectBuilder()
+                .add("v", VERSION)
+                .add("bid", c.room().bid())
+                .add("room", c.room().room())
+                .add("control", c.action().name())
+                .add("uin", c.uin())
+                .add("reason", c.reason())
+                .build().toString();
+    }
+
+    /** A record read back: a room message's client frame (built once), or a room change. */
+    static Object decode(String value) {
         JsonObject p = parse(value);
         int version = p.getInt("v", 0);
         if (version != VERSION) {
             throw new IllegalArgumentException("unknown push payload version " + version);
         }
         RoomRef room = new RoomRef(p.getString("bid"), p.getString("room"));
+        if (p.containsKey("control")) {
+            return new RoomControl(room, RoomControl.Action.valueOf(p.getString("control")),
+                    p.getJsonNumber("uin").longValue(), p.getString("reason", ""));
+        }
         String frame = Json.createObjectBuilder()
                 .add("type", "msg")
                 .add("room", room.room())

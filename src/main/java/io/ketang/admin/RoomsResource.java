@@ -1,0 +1,172 @@
+package io.ketang.admin;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.ketang.platform.auth.VerifiedToken;
+import io.ketang.room.api.ChatMode;
+import io.ketang.room.api.NewRoom;
+import io.ketang.room.api.RoomConflictException;
+import io.ketang.room.api.RoomStatus;
+import io.ketang.room.api.RoomView;
+import io.ketang.room.api.Rooms;
+import io.ketang.room.api.RoomsUnavailableException;
+import io.ketang.shared.RoomRef;
+
+/** Rooms of the caller's business: {@code /api/v1/rooms}. Every call needs a service or admin token. */
+@Path("/v1/rooms")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Rooms", description = "Create, open, close and read rooms of the caller's business")
+public class RoomsResource {
+
+    static final int MAX_PAGE = 500;
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    ServiceAuth auth;
+
+    @HeaderParam(HttpHeaders.AUTHORIZATION)
+    String authorization;
+
+    /** A room to create; {@code groupSize} 0 means no small-class groups. */
+    public record CreateRoom(String room, String title, Long teacherUin, Integer groupSize, String chatMode) {
+    }
+
+    /** A room as the API shows it. */
+    public record RoomBody(String bid, String room, String title, long teacherUin, String status, int groupSize,
+                           String chatMode, Instant createdAt, Instant openedAt, Instant closedAt) {
+        static RoomBody of(RoomView v) {
+            return new RoomBody(v.ref().bid(), v.ref().room(), v.title(), v.teacherUin(), v.status().wireName(),
+                    v.groupSize(), v.chatMode().wireName(), v.createdAt(), v.openedAt(), v.closedAt());
+        }
+    }
+
+    /** One page of rooms; {@code next} is the cursor for the following page, null at the end. */
+    public record RoomPage(List<RoomBody> rooms, String next) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a room (status created)")
+    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(responseCode = "409", description = "a room with this id exists")
+    public Response create(CreateRoom request) {
+        VerifiedToken caller = auth.require(authorization);
+        if (request == null || !RoomRef.validId(request.room()) || request.teacherUin() == null) {
+            throw ApiErrors.badRequest("room (1..128 of [A-Za-z0-9_.:-]), title and teacherUin are required");
+        }
+        ChatMode mode = request.chatMode() == null ? ChatMode.OPEN : ChatMode.parse(request.chatMode())
+                .orElseThrow(() -> ApiErrors.badRequest("chatMode must be open, group or staff-only"));
+        NewRoom room;
+        try {
+            room = new NewRoom(new RoomRef(caller.bid(), request.room()), request.title(), request.teacherUin(),
+                    request.groupSize() == null ? 0 : request.groupSize(), mode);
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest(e.getMessage());
+        }
+        try {
+            RoomView created = rooms.create(room);
+            return Response.created(URI.create("/api/v1/rooms/" + created.ref().room())).entity(RoomBody.of(created)).build();
+        } catch (RoomConflictException e) {
+            throw ApiErrors.of(Response.Status.CONFLICT, "CONFLICT", e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("/{room}")
+    @Operation(summary = "Read a room")
+    @APIResponse(responseCode = "200", description = "the room")
+    @APIResponse(responseCode = "404", description = "no such room in the caller's business")
+    public RoomBody read(@PathParam("room") String room) {
+        VerifiedToken caller = auth.require(authorization);
+        return RoomBody.of(rooms.find(ref(caller, room)).orElseThrow(RoomsResource::notFound));
+    }
+
+    @GET
+    @Operation(summary = "List the business's rooms, by room id, optionally of one status")
+    @APIResponse(responseCode = "200", description = "one page of rooms")
+    public RoomPage list(@QueryParam("status") String status, @QueryParam("after") String after,
+                         @QueryParam("limit") @DefaultValue("100") int limit) {
+        VerifiedToken caller = auth.require(authorization);
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ApiErrors.badRequest("limit must be 1.." + MAX_PAGE);
+        }
+        Optional<RoomStatus> wanted = Optional.empty();
+        if (status != null) {
+            try {
+                wanted = Optional.of(RoomStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw ApiErrors.badRequest("status must be created, live or ended");
+            }
+        }
+        List<RoomView> page = rooms.list(caller.bid(), wanted, after, limit + 1);
+        boolean more = page.size() > limit;
+        List<RoomBody> bodies = page.stream().limit(limit).map(RoomBody::of).toList();
+        return new RoomPage(bodies, more ? bodies.get(bodies.size() - 1).room() : null);
+    }
+
+    @POST
+    @Path("/{room}/open")
+    @Operation(summary = "Open the room: it goes live and users may join")
+    @APIResponse(responseCode = "200", description = "the room, live")
+    @APIResponse(responseCode = "409", description = "the room has ended")
+    public RoomBody open(@PathParam("room") String room) {
+        VerifiedToken caller = auth.require(authorization);
+        return change(() -> rooms.open(ref(caller, room)));
+    }
+
+    @POST
+    @Path("/{room}/close")
+    @Operation(summary = "Close the room: it ends, and everyone in it is told and removed")
+    @APIResponse(responseCode = "200", description = "the room, ended")
+    @APIResponse(responseCode = "503", description = "saved, but not yet told to every node: repeat the call")
+    public RoomBody close(@PathParam("room") String room) {
+        VerifiedToken caller = auth.require(authorization);
+        return change(() -> rooms.close(ref(caller, room)));
+    }
+
+    private static RoomBody change(java.util.function.Supplier<Optional<RoomView>> change) {
+        try {
+            return RoomBody.of(change.get().orElseThrow(RoomsResource::notFound));
+        } catch (RoomConflictException e) {
+            throw ApiErrors.of(Response.Status.CONFLICT, "CONFLICT", e.getMessage());
+        } catch (RoomsUnavailableException e) {
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", e.getMessage());
+        }
+    }
+
+    private static RoomRef ref(VerifiedToken caller, String room) {
+        if (!RoomRef.validId(room)) {
+            throw ApiErrors.badRequest("room must be 1..128 of [A-Za-z0-9_.:-]");
+        }
+        return new RoomRef(caller.bid(), room);
+    }
+
+    private static jakarta.ws.rs.WebApplicationException notFound() {
+        return ApiErrors.of(Response.Status.NOT_FOUND, "NO_SUCH_ROOM", "no such room");
+    }
+}

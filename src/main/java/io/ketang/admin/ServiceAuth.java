@@ -1,0 +1,37 @@
+package io.ketang.admin;
+
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+
+import io.ketang.platform.auth.TokenVerifier;
+import io.ketang.platform.auth.VerifiedToken;
+
+/**
+ * Service tokens of the REST API: the same signed JWTs as clients' (issuer, audience, expiry
+ * checked), with {@code role} {@code service} (a business backend) or {@code admin} (the console),
+ * scoped to the {@code bid} they carry. A client token is refused here.
+ */
+@ApplicationScoped
+class ServiceAuth {
+
+    static final Set<String> SERVICE_ROLES = Set.of("service", "admin");
+
+    @Inject
+    TokenVerifier tokens;
+
+    /** The caller of a request with this Authorization header; refuses with 401 or 403. */
+    VerifiedToken require(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiErrors.of(Response.Status.UNAUTHORIZED, "UNAUTHORIZED", "a Bearer service token is required");
+        }
+        VerifiedToken token = tokens.verify(authorization.substring(7).trim())
+                .orElseThrow(() -> ApiErrors.of(Response.Status.UNAUTHORIZED, "UNAUTHORIZED", "the token is not valid"));
+        if (!SERVICE_ROLES.contains(token.role())) {
+            throw ApiErrors.of(Response.Status.FORBIDDEN, "FORBIDDEN", "a service or admin token is required");
+        }
+        return token;
+    }
+}

@@ -1,0 +1,85 @@
+package io.ketang.platform.sessions;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+
+import io.ketang.shared.Terminal;
+
+/**
+ * Who is connected where, across nodes, in Redis: one key per (bid, uin, terminal),
+ * {@code ketang:sess:<bid>:<uin>:<terminal>} = {@code node|session|since}, expiring
+ * {@code ketang.sessions.ttl-ms} after the last sign of life, so a node that dies leaves no entry
+ * behind for long. The gateway writes it; anyone may ask whether a user is still connected.
+ */
+@ApplicationScoped
+public class SessionRegistry {
+
+    /** Sets the entry only if it is absent or still ours, and refreshes its expiry. */
+    private static final String REFRESH = """
+            local current = redis.call('GET', KEYS[1])
+            if current == false or current == ARGV[1] then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+              return 1
+            end
+            return 0""";
+
+    /** Deletes the entry only if it is still ours: a newer session's entry stays. */
+    private static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0""";
+
+    @Inject
+    UnifiedJedis redis;
+
+    @Inject
+    @ConfigProperty(name = "ketang.sessions.ttl-ms", defaultValue = "60000")
+    long ttlMs;
+
+    /**
+     * Records the session as the user's one session on this terminal, and returns the one it
+     * replaces, if any: that one must be closed (4409), wherever it is.
+     */
+    public Optional<SessionEntry> claim(String bid, long uin, Terminal terminal, SessionEntry entry) {
+        String previous = redis.setGet(key(bid, uin, terminal), entry.encode(), SetParams.setParams().px(ttlMs));
+        return Optional.ofNullable(SessionEntry.decode(previous)).filter(p -> !p.equals(entry));
+    }
+
+    /** Keeps the session's entry alive; false when a newer session has taken the terminal. */
+    public boolean refresh(String bid, long uin, Terminal terminal, SessionEntry entry) {
+        Object result = redis.eval(REFRESH, List.of(key(bid, uin, terminal)), List.of(entry.encode(), String.valueOf(ttlMs)));
+        return Long.valueOf(1).equals(result);
+    }
+
+    /** Removes the session's entry, unless a newer session has already taken the terminal. */
+    public void release(String bid, long uin, Terminal terminal, SessionEntry entry) {
+        redis.eval(RELEASE, List.of(key(bid, uin, terminal)), List.of(entry.encode()));
+    }
+
+    /** Whether the user holds a live session on any terminal, on any node. */
+    public boolean connectedAnywhere(String bid, long uin) {
+        String[] keys = new String[Terminal.values().length];
+        for (Terminal t : Terminal.values()) {
+            keys[t.ordinal()] = key(bid, uin, t);
+        }
+        return redis.exists(keys) > 0;
+    }
+
+    /** The user's session on a terminal, if any. */
+    public Optional<SessionEntry> find(String bid, long uin, Terminal terminal) {
+        return Optional.ofNullable(SessionEntry.decode(redis.get(key(bid, uin, terminal))));
+    }
+
+    private static String key(String bid, long uin, Terminal terminal) {
+        return "ketang:sess:" + bid + ":" + uin + ":" + terminal.wireName();
+    }
+}

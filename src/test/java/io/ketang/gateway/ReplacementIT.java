@@ -1,0 +1,82 @@
+package io.ketang.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import redis.clients.jedis.RedisClient;
+
+import io.ketang.localstack.LocalStackSession;
+import io.ketang.testing.KetangClient;
+import io.ketang.testing.KetangDeployment;
+import io.ketang.testing.KetangHttp;
+import io.ketang.testing.SecondNode;
+
+/**
+ * One session per user per terminal, across nodes: a newer login on the same terminal closes the
+ * older one with 4409 wherever it is, other terminals stay, and the session registry in Redis
+ * follows.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ReplacementIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return KetangDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void aNewerLoginOnTheSameTerminalReplacesTheOlderOneOnAnyNode() throws Exception {
+        URI nodeA = base.toURI();
+        KetangHttp.awaitReady(nodeA);
+        String token = KetangHttp.devToken(nodeA, 7001, "school", "student");
+        try (SecondNode second = SecondNode.start();
+             RedisClient redis = RedisClient.create(URI.create(LocalStackSession.stack().redisUrl()))) {
+            URI nodeB = second.uri();
+            try (KetangClient appOnA = KetangClient.connect(nodeA); KetangClient webOnA = KetangClient.connect(nodeA)) {
+                String nodeAId = appOnA.hello(token, "app").getString("node");
+                webOnA.hello(token, "web");
+                assertThat(redis.get("ketang:sess:school:7001:app")).startsWith(nodeAId + "|");
+
+                try (KetangClient appOnB = KetangClient.connect(nodeB)) {
+                    String nodeBId = appOnB.hello(token, "app").getString("node");
+                    assertThat(nodeBId).isNotEqualTo(nodeAId);
+
+                    // across nodes: the older app session on A is closed as replaced
+                    assertThat(appOnA.closeCode(Duration.ofSeconds(10))).isEqualTo(4409);
+                    assertThat(redis.get("ketang:sess:school:7001:app")).startsWith(nodeBId + "|");
+
+                    // the web session is another terminal: it stays
+                    webOnA.send("{\"type\":\"hb\"}");
+                    assertThat(webOnA.next(f -> true).getString("type")).isEqualTo("hb");
+
+                    // on one node too: a third app login on B replaces the second
+                    try (KetangClient againOnB = KetangClient.connect(nodeB)) {
+                        againOnB.hello(token, "app");
+                        assertThat(appOnB.closeCode(Duration.ofSeconds(10))).isEqualTo(4409);
+                    }
+                }
+            }
+            // every session closed: the registry lets go of the user
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(redis.exists("ketang:sess:school:7001:app")).isFalse();
+                assertThat(redis.exists("ketang:sess:school:7001:web")).isFalse();
+            });
+        }
+    }
+}

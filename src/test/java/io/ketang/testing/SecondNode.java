@@ -1,0 +1,87 @@
+package io.ketang.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+
+/**
+ * A second Ketang node for tests across nodes: its own Liberty server ({@code ketangIT2}, created by
+ * the build next to the Arquillian one) with the same WAR, the same local stack and the same token
+ * keys, on its own port. Tests start it, use it, and stop it (gracefully or with SIGKILL).
+ */
+public final class SecondNode implements AutoCloseable {
+
+    private final Path wlp = Path.of("target", "liberty", "wlp").toAbsolutePath();
+    private final String name = System.getProperty("ketang.it2.server", "ketangIT2");
+    private final int port = Integer.getInteger("ketang.it2.http.port", 9082);
+    private final Path serverDir = wlp.resolve("usr/servers").resolve(name);
+
+    private SecondNode() {
+    }
+
+    /** Starts the node and returns once it reports ready. */
+    public static SecondNode start() throws IOException, InterruptedException {
+        SecondNode node = new SecondNode();
+        node.prepare();
+        node.server("start");
+        Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(
+                () -> KetangHttp.get(node.uri(), "/health/ready").status() == 200);
+        return node;
+    }
+
+    public URI uri() {
+        return URI.create("http://localhost:" + port + "/");
+    }
+
+    /** Copies the WAR, the first test server's settings and its key pair (so tokens verify on both). */
+    private void prepare() throws IOException {
+        Path first = wlp.resolve("usr/servers").resolve(System.getProperty("ketang.it.server", "ketangIT"));
+        if (!Files.isDirectory(serverDir)) {
+            throw new IOException("no Liberty server " + serverDir + " (liberty:create runs in pre-integration-test)");
+        }
+        Files.createDirectories(serverDir.resolve("dropins"));
+        Files.copy(Path.of("target", "ketang.war"), serverDir.resolve("dropins/ketang.war"), StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(serverDir.resolve("resources/security"));
+        Files.copy(first.resolve("resources/security/key.p12"), serverDir.resolve("resources/security/key.p12"),
+                StandardCopyOption.REPLACE_EXISTING);
+        List<String> env = new ArrayList<>();
+        for (String line : Files.readAllLines(first.resolve("server.env"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("KETANG_GATEWAY_ALLOWED_ORIGINS=")) {
+                env.add("KETANG_GATEWAY_ALLOWED_ORIGINS=http://localhost:" + port + ",http://127.0.0.1:" + port);
+            } else {
+                env.add(line);
+            }
+        }
+        Files.write(serverDir.resolve("server.env"), env, StandardCharsets.UTF_8);
+    }
+
+    /** Stops the node gracefully. */
+    public void stop() throws IOException, InterruptedException {
+        server("stop");
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        stop();
+    }
+
+    private void server(String action) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(wlp.resolve("bin/server").toString(), action, name)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", name + "-control.log").toFile()))
+                .start();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("server " + action + " " + name + " did not finish in time");
+        }
+    }
+}
