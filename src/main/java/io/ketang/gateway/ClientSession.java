@@ -26,6 +26,8 @@ final class ClientSession {
     /** This session's line in the session registry, set at hello. */
     volatile SessionEntry entry;
     volatile Future<?> helloDeadline;
+    /** Closes the socket if writing out its last frames takes too long. */
+    volatile Future<?> forcedClose;
     /** Guarded by the container's one-frame-at-a-time delivery. */
     TokenBucket frames;
     int tooLarge;

@@ -113,7 +113,10 @@ public class Gateway {
 
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
 
+    private final Thread drainHook = new Thread(this::drain, "ketang-drain");
+
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        Runtime.getRuntime().addShutdownHook(drainHook);
         nodeChannel.listen(sessionId -> {
             ClientSession replaced = sessions.get(sessionId);
             if (replaced != null) {
@@ -176,8 +179,10 @@ public class Gateway {
         if (session == null) {
             return;
         }
-        if (session.helloDeadline != null) {
-            session.helloDeadline.cancel(false);
+        for (var timer : new java.util.concurrent.Future<?>[] {session.helloDeadline, session.forcedClose}) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
         release(session);
         if (session.authenticated()) {
@@ -431,7 +436,7 @@ public class Gateway {
             return;
         }
         session.writer.finish(() -> closeNow(socket, code, phrase));
-        scheduler.schedule(() -> closeNow(socket, code, phrase), 1, TimeUnit.SECONDS);
+        session.forcedClose = scheduler.schedule(() -> closeNow(socket, code, phrase), 1, TimeUnit.SECONDS);
     }
 
     private static void closeNow(Session socket, int code, String phrase) {
@@ -453,12 +458,30 @@ public class Gateway {
         session.writer.close();
     }
 
-    /** Graceful drain: clients reconnect to another node. */
-    @PreDestroy
-    void drain() {
+    /**
+     * Graceful drain: every socket is closed with 4503 so its client reconnects to another node.
+     * It runs from a JVM shutdown hook, i.e. as soon as the node is told to stop by a signal
+     * (a container stop, Ctrl-C), because Liberty quiesces its HTTP connections before it stops
+     * applications: by the time the application is told, the sockets are already going.
+     */
+    private void drain() {
+        int count = sessions.size();
         for (ClientSession session : sessions.values()) {
             closeNow(session.socket, CloseCodes.SHUTTING_DOWN, "node shutting down");
         }
+        if (count > 0) {
+            LOG.info(() -> "Drained " + count + " sessions with 4503");
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(drainHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs or ran
+        }
+        drain();
     }
 
     /** Number of open sessions on this node. */

@@ -12,7 +12,8 @@ import jakarta.websocket.SendResult;
 /**
  * The one writer of a WebSocket session. Liberty allows a single asynchronous write in flight per
  * session (a second one is refused, and is lost silently if unchecked), so frames wait in a bounded
- * queue and the next goes out when the previous write completes. A session whose queue is full
+ * queue and the next goes out when the previous write completes; what piled up meanwhile goes out
+ * together in one {@code frames} envelope. A session whose queue is full
  * cannot keep up: {@code onOverflow} is told once, and the caller closes it; a broadcast never
  * waits on it.
  */
@@ -88,8 +89,9 @@ final class SessionWriter {
                 continue;
             }
             queued.decrementAndGet();
+            String next = queue.peek() == null ? frame : batch(frame);
             try {
-                remote.sendText(frame, this::written);
+                remote.sendText(next, this::written);
             } catch (RuntimeException e) {
                 // the socket is closing; the close handler cleans up
                 writing.set(false);
@@ -101,6 +103,33 @@ final class SessionWriter {
     }
 
     private static final Runnable DONE = () -> { };
+
+    /** At most this many frames, or about this many characters, go out in one write. */
+    static final int MAX_BATCH_FRAMES = 64;
+    static final int MAX_BATCH_CHARS = 64 * 1024;
+
+    /**
+     * Several frames waiting: one write of {@code {"type":"frames","frames":[…]}} instead of one
+     * write each. Each frame is already an encoded JSON object, so this only concatenates; a
+     * slow moment on the network costs one syscall per batch, not per message.
+     */
+    private String batch(String first) {
+        StringBuilder out = new StringBuilder(Math.min(MAX_BATCH_CHARS, first.length() * 4) + 32)
+                .append("{\"type\":\"frames\",\"frames\":[").append(first);
+        int frames = 1;
+        String next;
+        while (frames < MAX_BATCH_FRAMES && out.length() < MAX_BATCH_CHARS
+                && (next = queue.peek()) != null && out.length() + next.length() <= MAX_BATCH_CHARS) {
+            queue.poll();
+            queued.decrementAndGet();
+            out.append(',').append(next);
+            frames++;
+        }
+        if (frames == 1) {
+            return first;
+        }
+        return out.append("]}").toString();
+    }
 
     private void runFinisher() {
         Runnable closer = finisher.get();

@@ -26,7 +26,7 @@ import io.ketang.testing.SecondNode;
 /**
  * One session per user per terminal, across nodes: a newer login on the same terminal closes the
  * older one with 4409 wherever it is, other terminals stay, and the session registry in Redis
- * follows.
+ * follows. A node that shuts down closes its sockets with 4503.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -77,6 +77,13 @@ class ReplacementIT {
                 assertThat(redis.exists("ketang:sess:school:7001:app")).isFalse();
                 assertThat(redis.exists("ketang:sess:school:7001:web")).isFalse();
             });
+
+            // graceful drain: a node told to stop (SIGTERM) tells its clients to go elsewhere
+            try (KetangClient onB = KetangClient.connect(nodeB)) {
+                onB.hello(KetangHttp.devToken(nodeA, 7002, "school", "student"), "pc");
+                second.terminate();
+                assertThat(onB.closeCode(Duration.ofSeconds(30))).isEqualTo(4503);
+            }
         }
     }
 }

@@ -65,6 +65,9 @@ class RoomsIT {
         assertThat(KetangHttp.get(app, "/api/v1/rooms?status=live", service).json().getJsonArray("rooms")
                 .getValuesAs(JsonObject.class)).extracting(r -> r.getString("room")).contains("bio-1");
 
+        // the API describes itself
+        assertThat(KetangHttp.get(app, "/openapi").body()).contains("/api/v1/rooms/{room}/close");
+
         Reply closed = KetangHttp.postJson(app, "/api/v1/rooms/bio-1/close", "", service);
         assertThat(closed.json().getString("status")).isEqualTo("ended");
         assertThat(KetangHttp.postJson(app, "/api/v1/rooms/bio-1/open", "", service).status()).isEqualTo(409);

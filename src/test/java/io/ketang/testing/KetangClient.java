@@ -139,8 +139,14 @@ public final class KetangClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(Json.createReader(new StringReader(partial.toString())).readObject());
+                JsonObject frame = Json.createReader(new StringReader(partial.toString())).readObject();
                 partial.setLength(0);
+                if ("frames".equals(frame.getString("type", ""))) {
+                    // several frames the server sent in one write
+                    frame.getJsonArray("frames").getValuesAs(JsonObject.class).forEach(frames::add);
+                } else {
+                    frames.add(frame);
+                }
             }
             if (!stalled) {
                 webSocket.request(1);

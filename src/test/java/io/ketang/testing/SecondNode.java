@@ -64,7 +64,21 @@ public final class SecondNode implements AutoCloseable {
         Files.write(serverDir.resolve("server.env"), env, StandardCharsets.UTF_8);
     }
 
-    /** Stops the node gracefully. */
+    /** Stops the node as a container platform or Ctrl-C would: SIGTERM to its JVM, then waits. */
+    public void terminate() throws IOException {
+        Path pidFile = wlp.resolve("usr/servers/.pid").resolve(name + ".pid");
+        long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+        ProcessHandle jvm = ProcessHandle.of(pid).orElseThrow(() -> new IOException("node " + name + " is not running"));
+        jvm.destroy();
+        try {
+            jvm.onExit().get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            jvm.destroyForcibly();
+            throw new IOException("node " + name + " did not stop on SIGTERM", e);
+        }
+    }
+
+    /** Stops the node with Liberty's own command. */
     public void stop() throws IOException, InterruptedException {
         server("stop");
     }

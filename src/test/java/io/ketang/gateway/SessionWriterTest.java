@@ -1,0 +1,110 @@
+package io.ketang.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+
+import org.junit.jupiter.api.Test;
+
+class SessionWriterTest {
+
+    /** A socket whose writes complete when the test says so, as a network would. */
+    static final class Socket {
+        final List<String> written = new ArrayList<>();
+        final List<SendHandler> pending = new ArrayList<>();
+        final RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("sendText") && args.length == 2) {
+                        if (!pending.isEmpty()) {
+                            throw new IllegalStateException("a second write in flight");
+                        }
+                        written.add((String) args[0]);
+                        pending.add((SendHandler) args[1]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+
+        void completeWrite() {
+            pending.remove(0).onResult(new SendResult());
+        }
+    }
+
+    @Test
+    void oneWriteInFlightAndWhatPilesUpGoesOutTogether() {
+        Socket socket = new Socket();
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { });
+
+        writer.offer("{\"n\":1}");
+        writer.offer("{\"n\":2}");
+        writer.offer("{\"n\":3}");
+        writer.offer("{\"n\":4}");
+        assertThat(socket.written).containsExactly("{\"n\":1}");
+
+        socket.completeWrite();
+        assertThat(socket.written).hasSize(2);
+        JsonObject batch = Json.createReader(new StringReader(socket.written.get(1))).readObject();
+        assertThat(batch.getString("type")).isEqualTo("frames");
+        assertThat(batch.getJsonArray("frames").getValuesAs(JsonObject.class))
+                .extracting(f -> f.getInt("n")).containsExactly(2, 3, 4);
+
+        socket.completeWrite();
+        assertThat(socket.pending).isEmpty();
+        assertThat(writer.queued()).isZero();
+    }
+
+    @Test
+    void aFullQueueRefusesAndReportsTheOverflowOnce() {
+        Socket socket = new Socket();
+        AtomicInteger overflows = new AtomicInteger();
+        SessionWriter writer = new SessionWriter(socket.remote, 3, w -> overflows.incrementAndGet());
+
+        assertThat(writer.offer("{}")).isTrue(); // in flight
+        assertThat(writer.offer("{}")).isTrue();
+        assertThat(writer.offer("{}")).isTrue();
+        assertThat(writer.offer("{}")).isTrue();
+        assertThat(writer.offer("{}")).isFalse();
+        assertThat(writer.offer("{}")).isFalse();
+        assertThat(overflows).hasValue(1);
+        assertThat(writer.queued()).isEqualTo(3);
+    }
+
+    @Test
+    void finishWritesWhatIsQueuedThenClosesAndTakesNothingMore() {
+        Socket socket = new Socket();
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { });
+        AtomicInteger closed = new AtomicInteger();
+
+        writer.offer("{\"n\":1}");
+        writer.offer("{\"error\":true}");
+        writer.finish(closed::incrementAndGet);
+        assertThat(writer.offer("{\"late\":true}")).isFalse();
+        assertThat(closed).hasValue(0);
+
+        socket.completeWrite();
+        assertThat(socket.written.get(1)).isEqualTo("{\"error\":true}");
+        assertThat(closed).hasValue(0);
+        socket.completeWrite();
+        assertThat(closed).hasValue(1);
+    }
+
+    @Test
+    void finishOnAnIdleWriterClosesAtOnce() {
+        Socket socket = new Socket();
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { });
+        AtomicInteger closed = new AtomicInteger();
+        writer.finish(closed::incrementAndGet);
+        writer.finish(closed::incrementAndGet);
+        assertThat(closed).hasValue(1);
+    }
+}
