@@ -28,6 +28,10 @@ final class ClientSession {
     volatile Future<?> helloDeadline;
     /** Closes the socket if writing out its last frames takes too long. */
     volatile Future<?> forcedClose;
+    /** When the last heartbeat (or hello) came, System.nanoTime. */
+    volatile long lastHeartbeat;
+    /** Set when the socket is closed for silence, so its exits say timeout. */
+    volatile boolean timedOut;
     /** Guarded by the container's one-frame-at-a-time delivery. */
     TokenBucket frames;
     int tooLarge;

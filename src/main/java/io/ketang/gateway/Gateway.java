@@ -24,6 +24,13 @@ import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.ketang.flowcontrol.api.TokenBucket;
+import io.ketang.heartbeat.api.Beat;
+import io.ketang.heartbeat.api.ExitReason;
+import io.ketang.heartbeat.api.Heartbeats;
+import io.ketang.membership.api.Member;
+import io.ketang.membership.api.MemberPage;
+import io.ketang.membership.api.Memberships;
+import io.ketang.shared.Role;
 import io.ketang.platform.Node;
 import io.ketang.platform.auth.TokenVerifier;
 import io.ketang.platform.sessions.SessionEntry;
@@ -67,6 +74,12 @@ public class Gateway {
 
     @Inject
     SessionRegistry registry;
+
+    @Inject
+    Memberships memberships;
+
+    @Inject
+    Heartbeats heartbeats;
 
     @Inject
     NodeChannel nodeChannel;
@@ -117,6 +130,7 @@ public class Gateway {
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         Runtime.getRuntime().addShutdownHook(drainHook);
+        scheduler.scheduleWithFixedDelay(this::closeSilent, 1, 1, TimeUnit.SECONDS);
         nodeChannel.listen(sessionId -> {
             ClientSession replaced = sessions.get(sessionId);
             if (replaced != null) {
@@ -170,6 +184,7 @@ public class Gateway {
             case "join" -> join(session, frame, id);
             case "leave" -> leave(session, frame, id);
             case "send" -> send(session, frame, id);
+            case "members" -> members(session, frame, id);
             default -> session.send(Frames.error(id, ErrorCode.BAD_FRAME, "unknown type"));
         }
     }
@@ -182,6 +197,12 @@ public class Gateway {
         for (var timer : new java.util.concurrent.Future<?>[] {session.helloDeadline, session.forcedClose}) {
             if (timer != null) {
                 timer.cancel(false);
+            }
+        }
+        ExitReason reason = session.timedOut ? ExitReason.TIMEOUT : ExitReason.CLOSED;
+        if (session.authenticated()) {
+            for (RoomRef room : session.rooms) {
+                leaveRoom(session, room, reason);
             }
         }
         release(session);
@@ -213,8 +234,11 @@ public class Gateway {
                     || (identity != null && identity.uin() == control.uin());
             if (concerned) {
                 session.send(kicked);
-                session.rooms.remove(control.room());
-                rooms.leave(control.room(), session);
+                if (session.rooms.remove(control.room())) {
+                    rooms.leave(control.room(), session);
+                    leaveRoom(session, control.room(),
+                            control.action() == RoomControl.Action.KICKED ? ExitReason.KICKED : ExitReason.CLOSED);
+                }
             }
         }
     }
@@ -240,7 +264,12 @@ public class Gateway {
 
     private void heartbeat(ClientSession session) {
         session.send("{\"type\":\"hb\"}");
+        session.lastHeartbeat = System.nanoTime();
         Identity who = session.identity;
+        long now = System.currentTimeMillis();
+        for (RoomRef room : session.rooms) {
+            heartbeats.note(new Beat(room, who.uin(), who.role(), session.terminal, now));
+        }
         try {
             if (!registry.refresh(who.bid(), who.uin(), session.terminal, session.entry)) {
                 // a newer login took this terminal and its notice did not reach us
@@ -249,6 +278,68 @@ public class Gateway {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "session registry refresh failed", e);
         }
+    }
+
+    /** Records that the session is out of the room: member list, pending heartbeat, exit notice. */
+    private void leaveRoom(ClientSession session, RoomRef room, ExitReason reason) {
+        Identity who = session.identity;
+        heartbeats.forget(room, who.uin());
+        if (who.role() == Role.OBSERVER) {
+            return;
+        }
+        memberships.leave(room, who.uin(), session.terminal).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                // the heartbeat owner removes the member when its timer runs out
+                LOG.log(Level.WARNING, "A leave was not recorded: {0}", failure.toString());
+            }
+        });
+        heartbeats.exit(room, who.uin(), session.terminal, reason);
+    }
+
+    /** Closes sockets that sent no heartbeat for three intervals (4000). */
+    private void closeSilent() {
+        long limit = System.nanoTime() - TimeUnit.SECONDS.toNanos(3L * heartbeatSec);
+        for (ClientSession session : sessions.values()) {
+            if (session.authenticated() && session.lastHeartbeat - limit < 0 && !session.timedOut) {
+                session.timedOut = true;
+                close(session.socket, CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat");
+            }
+        }
+    }
+
+    /** A page of the room's member list, filtered by role and terminal before paging. */
+    private void members(ClientSession session, JsonObject frame, Long id) {
+        String roomId = Frames.string(frame, "room");
+        if (!RoomRef.validId(roomId)) {
+            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "room must be a valid room id"));
+            return;
+        }
+        RoomRef room = new RoomRef(session.identity.bid(), roomId);
+        if (!session.rooms.contains(room)) {
+            session.send(Frames.error(id, ErrorCode.NOT_IN_ROOM, "join the room first"));
+            return;
+        }
+        String roleName = Frames.string(frame, "role");
+        String terminalName = Frames.string(frame, "terminal");
+        var role = roleName == null ? java.util.Optional.<Role>empty() : Role.parse(roleName);
+        var terminal = terminalName == null ? java.util.Optional.<Terminal>empty() : Terminal.parse(terminalName);
+        long after = frame.get("after") instanceof JsonNumber n && n.isIntegral() ? n.longValue() : 0;
+        int limit = frame.get("limit") instanceof JsonNumber l && l.isIntegral() ? l.intValue() : 100;
+        if ((roleName != null && role.isEmpty()) || (terminalName != null && terminal.isEmpty())
+                || limit < 1 || limit > Memberships.MAX_PAGE) {
+            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "role, terminal or limit (1.." + Memberships.MAX_PAGE + ") not valid"));
+            return;
+        }
+        MemberPage page = memberships.page(room, role, terminal, after, limit);
+        var list = Json.createArrayBuilder();
+        for (Member m : page.members()) {
+            list.add(MemberFrames.member(m));
+        }
+        var reply = Frames.reply("members", id).add("room", roomId).add("count", memberships.count(room)).add("members", list);
+        if (page.next() != null) {
+            reply.add("next", page.next());
+        }
+        session.send(reply.build().toString());
     }
 
     /** The per-connection frame budget; a client that ignores RATE_LIMITED long enough is flooding. */
@@ -292,6 +383,7 @@ public class Gateway {
             return;
         }
         Identity who = identity.get();
+        session.lastHeartbeat = System.nanoTime();
         session.entry = new SessionEntry(node.id(), session.id(), System.currentTimeMillis());
         session.terminal = terminal.get();
         session.identity = who;
@@ -337,11 +429,25 @@ public class Gateway {
             case KICKED -> session.send(Frames.reply("error", id).add("code", ErrorCode.FORBIDDEN.name())
                     .add("message", "kicked from this room").add("retryAfterMs", admission.retryAfterMs()).build().toString());
             case ADMITTED -> {
+                RoomView room = admission.room();
+                Memberships.Joining joining;
+                try {
+                    joining = memberships.join(ref, who.uin(), who.role(), session.terminal, node.id(), room.groupSize());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Join not recorded: {0}", e.toString());
+                    session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "cannot enter the room now, retry"));
+                    return;
+                }
                 session.rooms.add(ref);
                 rooms.join(ref, session);
-                RoomView room = admission.room();
-                session.send(Frames.reply("joined", id)
+                boolean listed = who.role() != Role.OBSERVER && memberships.member(ref, who.uin()).isEmpty();
+                var joined = Frames.reply("joined", id)
                         .add("room", roomId)
+                        .add("members", memberships.count(ref) + (listed ? 1 : 0));
+                if (joining.group() != null) {
+                    joined.add("group", joining.group());
+                }
+                session.send(joined
                         .add("title", room.title())
                         .add("status", room.status().wireName())
                         .add("teacher", room.teacherUin())
@@ -362,6 +468,7 @@ public class Gateway {
         RoomRef room = new RoomRef(session.identity.bid(), roomId);
         if (session.rooms.remove(room)) {
             rooms.leave(room, session);
+            leaveRoom(session, room, ExitReason.CLOSED);
         }
         session.send(Frames.reply("left", id).add("room", roomId).build().toString());
     }

@@ -28,6 +28,15 @@ public final class KetangClient implements AutoCloseable {
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile boolean stalled;
+    /** Heartbeats this client sent on its own, whose replies it swallows. */
+    private final java.util.concurrent.atomic.AtomicInteger ownBeats = new java.util.concurrent.atomic.AtomicInteger();
+    private java.util.concurrent.ScheduledFuture<?> beating;
+    private static final java.util.concurrent.ScheduledExecutorService BEATS =
+            java.util.concurrent.Executors.newScheduledThreadPool(1, r -> {
+                Thread t = new Thread(r, "ketang-client-heartbeats");
+                t.setDaemon(true);
+                return t;
+            });
 
     private KetangClient(URI uri, String origin) {
         var builder = HTTP.newWebSocketBuilder().subprotocols("ketang.v1").connectTimeout(Duration.ofSeconds(10));
@@ -67,11 +76,29 @@ public final class KetangClient implements AutoCloseable {
         socket.sendText(json, true).join();
     }
 
-    /** Sends hello with the token and waits for welcome. */
+    /** Sends hello with the token, waits for welcome, and from then on heartbeats as a client must. */
     public JsonObject hello(String token, String terminal) {
         send(Json.createObjectBuilder().add("type", "hello").add("token", token).add("terminal", terminal)
                 .add("client", "ketang-it/1").build().toString());
-        return next(f -> "welcome".equals(f.getString("type")));
+        JsonObject welcome = next(f -> "welcome".equals(f.getString("type")));
+        long every = welcome.getInt("heartbeatSec") * 1000L;
+        beating = BEATS.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+        return welcome;
+    }
+
+    private void beat() {
+        if (socket.isOutputClosed()) {
+            return;
+        }
+        ownBeats.incrementAndGet();
+        socket.sendText("{\"type\":\"hb\"}", true).exceptionally(e -> null);
+    }
+
+    /** Stops heartbeating, as a client whose process froze would. */
+    public void stopHeartbeats() {
+        if (beating != null) {
+            beating.cancel(false);
+        }
     }
 
     /** Joins the room and returns the {@code joined} or {@code error} reply. */
@@ -126,6 +153,7 @@ public final class KetangClient implements AutoCloseable {
 
     @Override
     public void close() {
+        stopHeartbeats();
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
         }
@@ -143,15 +171,23 @@ public final class KetangClient implements AutoCloseable {
                 partial.setLength(0);
                 if ("frames".equals(frame.getString("type", ""))) {
                     // several frames the server sent in one write
-                    frame.getJsonArray("frames").getValuesAs(JsonObject.class).forEach(frames::add);
+                    frame.getJsonArray("frames").getValuesAs(JsonObject.class).forEach(this::received);
                 } else {
-                    frames.add(frame);
+                    received(frame);
                 }
             }
             if (!stalled) {
                 webSocket.request(1);
             }
             return null;
+        }
+
+        private void received(JsonObject frame) {
+            // the reply to a heartbeat this client sent by itself is not the test's business
+            if ("hb".equals(frame.getString("type", "")) && ownBeats.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return;
+            }
+            frames.add(frame);
         }
 
         @Override

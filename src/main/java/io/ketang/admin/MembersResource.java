@@ -1,0 +1,101 @@
+package io.ketang.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.ketang.membership.api.Member;
+import io.ketang.membership.api.MemberPage;
+import io.ketang.membership.api.Memberships;
+import io.ketang.membership.api.RoomCounts;
+import io.ketang.platform.auth.VerifiedToken;
+import io.ketang.shared.Role;
+import io.ketang.shared.RoomRef;
+import io.ketang.shared.Terminal;
+
+/** Who is in a room, from this node's replica: {@code /api/v1/rooms/{room}/members}. */
+@Path("/v1/rooms/{room}")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Members", description = "Member lists and counts of the caller's business's rooms")
+public class MembersResource {
+
+    @Inject
+    Memberships memberships;
+
+    @Inject
+    ServiceAuth auth;
+
+    @HeaderParam(HttpHeaders.AUTHORIZATION)
+    String authorization;
+
+    /** A member as the API shows it. */
+    public record MemberBody(long uin, String role, String group, List<String> terminals, long joinedAt) {
+        static MemberBody of(Member m) {
+            return new MemberBody(m.uin(), m.role().wireName(), m.group(),
+                    m.terminals().keySet().stream().sorted().map(Terminal::wireName).toList(), m.joinedAt());
+        }
+    }
+
+    /** One page of members; {@code next} is the cursor (a uin) for the next page, null at the end. */
+    public record MembersBody(int count, List<MemberBody> members, Long next) {
+    }
+
+    /** Counts per role and small-class group. */
+    public record CountsBody(int total, Map<String, Integer> roles, Map<String, Integer> groups) {
+    }
+
+    @GET
+    @Path("/members")
+    @Operation(summary = "A page of the room's members in uin order, filtered by role and terminal before paging")
+    @APIResponse(responseCode = "200", description = "one page")
+    public MembersBody members(@PathParam("room") String room, @QueryParam("role") String role,
+                               @QueryParam("terminal") String terminal, @QueryParam("after") @DefaultValue("0") long after,
+                               @QueryParam("limit") @DefaultValue("100") int limit) {
+        RoomRef ref = ref(auth.require(authorization), room);
+        Optional<Role> roleFilter = role == null ? Optional.empty()
+                : Optional.of(Role.parse(role).orElseThrow(() -> ApiErrors.badRequest("unknown role")));
+        Optional<Terminal> terminalFilter = terminal == null ? Optional.empty()
+                : Optional.of(Terminal.parse(terminal).orElseThrow(() -> ApiErrors.badRequest("unknown terminal")));
+        if (limit < 1 || limit > Memberships.MAX_PAGE) {
+            throw ApiErrors.badRequest("limit must be 1.." + Memberships.MAX_PAGE);
+        }
+        MemberPage page = memberships.page(ref, roleFilter, terminalFilter, after, limit);
+        return new MembersBody(memberships.count(ref), page.members().stream().map(MemberBody::of).toList(), page.next());
+    }
+
+    @GET
+    @Path("/counts")
+    @Operation(summary = "How many are in the room, per role and per small-class group")
+    @APIResponse(responseCode = "200", description = "the counts")
+    public CountsBody counts(@PathParam("room") String room) {
+        RoomCounts counts = memberships.counts(ref(auth.require(authorization), room));
+        return new CountsBody(counts.total(),
+                counts.byRole().entrySet().stream().collect(Collectors.toMap(e -> e.getKey().wireName(), Map.Entry::getValue)),
+                counts.byGroup());
+    }
+
+    private static RoomRef ref(VerifiedToken caller, String room) {
+        if (!RoomRef.validId(room)) {
+            throw ApiErrors.badRequest("room must be 1..128 of [A-Za-z0-9_.:-]");
+        }
+        return new RoomRef(caller.bid(), room);
+    }
+}

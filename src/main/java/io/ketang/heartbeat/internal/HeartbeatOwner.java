@@ -1,0 +1,199 @@
+package io.ketang.heartbeat.internal;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.ketang.heartbeat.api.Beat;
+import io.ketang.heartbeat.api.ExitReason;
+import io.ketang.heartbeat.messaging.HeartbeatChannel;
+import io.ketang.membership.api.Member;
+import io.ketang.membership.api.MembersChanged;
+import io.ketang.membership.api.Memberships;
+import io.ketang.platform.sessions.SessionRegistry;
+import io.ketang.room.api.Admission;
+import io.ketang.room.api.Rooms;
+import io.ketang.shared.Terminal;
+
+/**
+ * The timers of the users whose heartbeat partitions this node owns. Kafka's consumer group hands
+ * each partition to one node; when a node dies, only its partitions move. A new owner gives every
+ * member of its new partitions a full timeout before any expiry. On expiry it asks the session
+ * registry whether the user is still connected anywhere (the seed's "ask back"): only when not,
+ * the user leaves the room and an exit notification (reason timeout) goes out. When the registry
+ * cannot answer, nobody is removed: a false kick is worse than a late one.
+ */
+@ApplicationScoped
+public class HeartbeatOwner {
+
+    private static final Logger LOG = Logger.getLogger(HeartbeatOwner.class.getName());
+
+    @Inject
+    Memberships memberships;
+
+    @Inject
+    SessionRegistry registry;
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    HeartbeatChannel channel;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "ketang.heartbeat.timeout-ms", defaultValue = "65000")
+    long timeoutMs;
+
+    private final TimerWheel<BeatKey> wheel = new TimerWheel<>(250);
+    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> awaitingScan = ConcurrentHashMap.newKeySet();
+    private volatile int partitions = 1;
+    private final AtomicLong expired = new AtomicLong();
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        scheduler.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** Partitions this node now owns: every member in them gets a full timeout. */
+    public void assigned(Collection<Integer> parts, int partitionCount) {
+        partitions = partitionCount;
+        owned.addAll(parts);
+        awaitingScan.addAll(parts);
+        scanNewPartitions();
+        LOG.info(() -> "Heartbeat partitions owned now: " + owned);
+    }
+
+    /** Partitions this node no longer owns: their timers go with them. */
+    public void revoked(Collection<Integer> parts) {
+        owned.removeAll(parts);
+        awaitingScan.removeAll(parts);
+        int count = partitions;
+        wheel.cancelIf(key -> parts.contains(key.partition(count)));
+    }
+
+    public Set<Integer> owned() {
+        return Set.copyOf(owned);
+    }
+
+    /** A heartbeat from the bus, for a partition this node owns. */
+    public void beat(Beat beat) {
+        BeatKey key = new BeatKey(beat.room(), beat.uin());
+        if (!owned.contains(key.partition(partitions))) {
+            return;
+        }
+        if (memberships.member(beat.room(), beat.uin()).isEmpty() && !repair(beat)) {
+            return;
+        }
+        wheel.schedule(key, System.currentTimeMillis() + timeoutMs);
+    }
+
+    /**
+     * A heartbeat for someone missing from the list puts them back, unless it is older than their
+     * last departure from the room or the room no longer admits them.
+     */
+    private boolean repair(Beat beat) {
+        if (beat.ts() <= memberships.leftAt(beat.room(), beat.uin())) {
+            return false;
+        }
+        try {
+            Admission admission = rooms.admit(beat.room(), beat.uin());
+            if (!admission.admitted()) {
+                return false;
+            }
+            memberships.join(beat.room(), beat.uin(), beat.role(), beat.terminal(), "-", admission.room().groupSize());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "repair failed", e);
+            return false;
+        }
+    }
+
+    void onMembers(@Observes MembersChanged changed) {
+        for (Member m : changed.joined()) {
+            BeatKey key = new BeatKey(changed.room(), m.uin());
+            if (owned.contains(key.partition(partitions)) && wheel.deadline(key) == null) {
+                wheel.schedule(key, System.currentTimeMillis() + timeoutMs);
+            }
+        }
+        for (Long uin : changed.left()) {
+            wheel.cancel(new BeatKey(changed.room(), uin));
+        }
+    }
+
+    private void scanNewPartitions() {
+        if (awaitingScan.isEmpty() || !memberships.ready()) {
+            return;
+        }
+        Set<Integer> scanning = Set.copyOf(awaitingScan);
+        awaitingScan.removeAll(scanning);
+        int count = partitions;
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        memberships.forEach((room, member) -> {
+            BeatKey key = new BeatKey(room, member.uin());
+            if (scanning.contains(key.partition(count)) && wheel.deadline(key) == null) {
+                wheel.schedule(key, deadline);
+            }
+        });
+    }
+
+    private void tick() {
+        try {
+            scanNewPartitions();
+            for (BeatKey key : wheel.expire(System.currentTimeMillis())) {
+                expire(key);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Heartbeat expiry round failed: {0}", e.toString());
+        }
+    }
+
+    private void expire(BeatKey key) {
+        var member = memberships.member(key.room(), key.uin());
+        if (member.isEmpty()) {
+            return;
+        }
+        boolean connected;
+        try {
+            connected = registry.connectedAnywhere(key.room().bid(), key.uin());
+        } catch (RuntimeException registryAway) {
+            wheel.schedule(key, System.currentTimeMillis() + timeoutMs);
+            return;
+        }
+        if (connected) {
+            wheel.schedule(key, System.currentTimeMillis() + timeoutMs);
+            return;
+        }
+        expired.incrementAndGet();
+        for (Terminal terminal : member.get().terminals().keySet()) {
+            memberships.leave(key.room(), key.uin(), terminal);
+            channel.exit(key.room(), key.uin(), terminal, ExitReason.TIMEOUT);
+        }
+        LOG.fine(() -> "Heartbeat timeout: uin " + key.uin() + " left " + key.room().key());
+    }
+
+    /** Users timed out by this node since it started. */
+    public long expiredCount() {
+        return expired.get();
+    }
+
+    /** Timers this node holds. */
+    public int timers() {
+        return wheel.size();
+    }
+}

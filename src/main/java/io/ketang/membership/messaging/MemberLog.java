@@ -1,0 +1,58 @@
+package io.ketang.membership.messaging;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.ketang.membership.internal.MemberEntry;
+import io.ketang.shared.RoomRef;
+import io.ketang.shared.Terminal;
+
+/** Writes session entries to the compacted members topic: a value to join, a tombstone to leave. */
+@ApplicationScoped
+public class MemberLog {
+
+    @Inject
+    @Channel("members-out")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 20_000)
+    Emitter<ProducerRecord<String, String>> emitter;
+
+    @Inject
+    @ConfigProperty(name = "ketang.topic.members.name")
+    String topic;
+
+    public CompletionStage<Void> put(MemberEntry entry) {
+        return send(MemberRecords.key(entry.room(), entry.uin(), entry.terminal()), MemberRecords.value(entry));
+    }
+
+    public CompletionStage<Void> remove(RoomRef room, long uin, Terminal terminal) {
+        return send(MemberRecords.key(room, uin, terminal), null);
+    }
+
+    private CompletionStage<Void> send(String key, String value) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            emitter.send(Message.of(new ProducerRecord<>(topic, key, value),
+                    () -> {
+                        done.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    },
+                    failure -> {
+                        done.completeExceptionally(failure);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+        } catch (RuntimeException full) {
+            done.completeExceptionally(full);
+        }
+        return done;
+    }
+}

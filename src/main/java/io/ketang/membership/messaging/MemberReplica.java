@@ -1,0 +1,223 @@
+package io.ketang.membership.messaging;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.ketang.membership.api.Member;
+import io.ketang.membership.api.MembersChanged;
+import io.ketang.membership.internal.MemberDirectory;
+import io.ketang.membership.internal.MemberEntry;
+import io.ketang.membership.internal.Roster;
+import io.ketang.membership.internal.Snapshot;
+
+/**
+ * This node's full replica of every member list: reads every partition of the compacted members
+ * topic (no consumer group: every node reads everything), applies each record in order (last
+ * write per key wins, the same on every node), and every {@code ketang.membership.snapshot-ms}
+ * writes a snapshot with the offsets it covers. On start it loads the snapshot and replays only
+ * what came after; without one it rebuilds from the topic. One thread applies; reads come from
+ * any thread.
+ */
+@ApplicationScoped
+public class MemberReplica {
+
+    private static final Logger LOG = Logger.getLogger(MemberReplica.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "ketang.kafka.bootstrap-servers")
+    String bootstrap;
+
+    @Inject
+    @ConfigProperty(name = "ketang.topic.members.name")
+    String topic;
+
+    @Inject
+    @ConfigProperty(name = "ketang.membership.snapshot-file", defaultValue = "snapshots/members.snapshot")
+    String snapshotFile;
+
+    @Inject
+    @ConfigProperty(name = "ketang.membership.snapshot-ms", defaultValue = "30000")
+    long snapshotEveryMs;
+
+    @Inject
+    Event<MembersChanged> changed;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    private final MemberDirectory directory = new MemberDirectory();
+    private volatile boolean running;
+    private volatile boolean caughtUp;
+    private volatile KafkaConsumer<String, String> consumer;
+    private volatile int snapshotLoaded;
+    private volatile long replayed;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        running = true;
+        Thread reader = threads.newThread(this::run);
+        reader.setName("ketang-member-replica");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public MemberDirectory directory() {
+        return directory;
+    }
+
+    /** Whether the replica has applied everything that was in the topic when the node started. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Entries loaded from the snapshot at start, and records replayed since. */
+    public String progress() {
+        return snapshotLoaded + " from snapshot, " + replayed + " replayed";
+    }
+
+    private void run() {
+        Path file = Path.of(snapshotFile);
+        while (running) {
+            try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(config())) {
+                consumer = kafka;
+                Map<Integer, Long> offsets = new HashMap<>();
+                Snapshot.read(file).ifPresent(snapshot -> {
+                    if (directory.rooms().isEmpty()) {
+                        snapshot.entries().forEach(directory::put);
+                        offsets.putAll(snapshot.offsets());
+                        snapshotLoaded = snapshot.entries().size();
+                        LOG.info(() -> "Member lists: loaded " + snapshot.entries().size() + " entries from " + file);
+                    }
+                });
+                List<TopicPartition> partitions = partitions(kafka);
+                kafka.assign(partitions);
+                for (TopicPartition p : partitions) {
+                    Long next = offsets.get(p.partition());
+                    if (next == null) {
+                        kafka.seekToBeginning(List.of(p));
+                    } else {
+                        kafka.seek(p, next);
+                    }
+                }
+                Map<TopicPartition, Long> end = kafka.endOffsets(partitions);
+                long nextSnapshot = System.currentTimeMillis() + snapshotEveryMs;
+                while (running) {
+                    org.apache.kafka.clients.consumer.ConsumerRecords<String, String> records;
+                    try {
+                        records = kafka.poll(Duration.ofMillis(200));
+                    } catch (WakeupException stopping) {
+                        break;
+                    }
+                    for (ConsumerRecord<String, String> record : records) {
+                        apply(record);
+                        offsets.put(record.partition(), record.offset() + 1);
+                    }
+                    if (!caughtUp && partitions.stream().allMatch(p -> kafka.position(p) >= end.get(p))) {
+                        caughtUp = true;
+                        LOG.info(() -> "Member lists caught up: " + progress());
+                    }
+                    if (System.currentTimeMillis() >= nextSnapshot) {
+                        directory.forgetDeparturesBefore(System.currentTimeMillis() - 600_000);
+                        partitions.forEach(p -> offsets.put(p.partition(), kafka.position(p)));
+                        Snapshot.of(directory, offsets).write(file);
+                        nextSnapshot = System.currentTimeMillis() + snapshotEveryMs;
+                    }
+                }
+                partitions.forEach(p -> offsets.put(p.partition(), kafka.position(p)));
+                Snapshot.of(directory, offsets).write(file);
+            } catch (WakeupException stopping) {
+                return;
+            } catch (Exception e) {
+                if (running) {
+                    LOG.log(Level.WARNING, "Member replica reader failed ({0}); restarting in 1 s", e.toString());
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                }
+            }
+        }
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<String, String> kafka) {
+        while (running) {
+            List<PartitionInfo> infos = kafka.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+        }
+        throw new WakeupException();
+    }
+
+    private void apply(ConsumerRecord<String, String> record) {
+        MemberRecords.Key key;
+        try {
+            key = MemberRecords.parseKey(record.key());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Skipping a member record with a bad key at offset {0}", record.offset());
+            return;
+        }
+        Roster.Change change;
+        MemberEntry entry = null;
+        if (record.value() == null) {
+            change = directory.remove(key.room(), key.uin(), key.terminal(), record.timestamp());
+        } else {
+            try {
+                entry = MemberRecords.entry(key, record.value());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Skipping an unreadable member record at offset {0}", record.offset());
+                return;
+            }
+            change = directory.put(entry);
+        }
+        replayed++;
+        if (caughtUp && (change == Roster.Change.JOINED || change == Roster.Change.LEFT)) {
+            Roster roster = directory.roster(key.room());
+            Member member = roster == null ? null : roster.get(key.uin());
+            changed.fire(change == Roster.Change.JOINED
+                    ? new MembersChanged(key.room(), List.of(member), List.of())
+                    : new MembersChanged(key.room(), List.of(), List.of(key.uin())));
+        }
+    }
+
+    private Properties config() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ketang-members-replica");
+        return p;
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        KafkaConsumer<String, String> kafka = consumer;
+        if (kafka != null) {
+            kafka.wakeup();
+        }
+    }
+}
