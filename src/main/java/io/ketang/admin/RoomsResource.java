@@ -49,6 +49,9 @@ public class RoomsResource {
     @Inject
     ServiceAuth auth;
 
+    @Inject
+    MemberViews members;
+
     @HeaderParam(HttpHeaders.AUTHORIZATION)
     String authorization;
 
@@ -147,6 +150,25 @@ public class RoomsResource {
     public RoomBody close(@PathParam("room") String room) {
         VerifiedToken caller = auth.require(authorization);
         return change(() -> rooms.close(ref(caller, room)));
+    }
+
+    @GET
+    @Path("/{room}/members")
+    @Operation(summary = "A page of the room's members in uin order, filtered by role and terminal before paging")
+    @APIResponse(responseCode = "200", description = "one page; next is the cursor (a uin) for the next page")
+    public MemberViews.MembersBody members(@PathParam("room") String room, @QueryParam("role") String role,
+                                               @QueryParam("terminal") String terminal,
+                                               @QueryParam("after") @DefaultValue("0") long after,
+                                               @QueryParam("limit") @DefaultValue("100") int limit) {
+        return members.members(authorization, room, role, terminal, after, limit);
+    }
+
+    @GET
+    @Path("/{room}/counts")
+    @Operation(summary = "How many are in the room, per role and per small-class group")
+    @APIResponse(responseCode = "200", description = "the counts")
+    public MemberViews.CountsBody counts(@PathParam("room") String room) {
+        return members.counts(authorization, room);
     }
 
     private static RoomBody change(java.util.function.Supplier<Optional<RoomView>> change) {

@@ -127,10 +127,11 @@ public class Gateway {
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
 
     private final Thread drainHook = new Thread(this::drain, "ketang-drain");
+    private java.util.concurrent.Future<?> sweeping;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         Runtime.getRuntime().addShutdownHook(drainHook);
-        scheduler.scheduleWithFixedDelay(this::closeSilent, 1, 1, TimeUnit.SECONDS);
+        sweeping = scheduler.scheduleWithFixedDelay(this::closeSilent, 1, 1, TimeUnit.SECONDS);
         nodeChannel.listen(sessionId -> {
             ClientSession replaced = sessions.get(sessionId);
             if (replaced != null) {
@@ -583,6 +584,9 @@ public class Gateway {
 
     @PreDestroy
     void stop() {
+        if (sweeping != null) {
+            sweeping.cancel(false);
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(drainHook);
         } catch (IllegalStateException alreadyShuttingDown) {

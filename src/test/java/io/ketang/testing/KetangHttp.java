@@ -20,7 +20,11 @@ public final class KetangHttp {
 
     public record Reply(int status, String body) {
         public JsonObject json() {
-            return Json.createReader(new StringReader(body)).readObject();
+            return parse(body);
+        }
+
+        public static JsonObject parse(String json) {
+            return Json.createReader(new StringReader(json)).readObject();
         }
     }
 

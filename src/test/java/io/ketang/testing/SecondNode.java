@@ -28,14 +28,52 @@ public final class SecondNode implements AutoCloseable {
     private SecondNode() {
     }
 
-    /** Starts the node and returns once it reports ready. */
+    /** Starts the node afresh (no snapshot of an earlier run) and returns once it reports ready. */
     public static SecondNode start() throws IOException, InterruptedException {
         SecondNode node = new SecondNode();
-        node.prepare();
-        node.server("start");
-        Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(
-                () -> KetangHttp.get(node.uri(), "/health/ready").status() == 200);
+        node.deleteSnapshots();
+        node.boot();
         return node;
+    }
+
+    /** Starts this node again after a stop, keeping what it wrote to disk (its snapshot). */
+    public void restart() throws IOException, InterruptedException {
+        boot();
+    }
+
+    private void boot() throws IOException, InterruptedException {
+        prepare();
+        server("start");
+        Awaitility.await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(
+                () -> KetangHttp.get(uri(), "/health/ready").status() == 200);
+    }
+
+    private void deleteSnapshots() throws IOException {
+        Path snapshots = serverDir.resolve("snapshots");
+        if (Files.isDirectory(snapshots)) {
+            try (var files = Files.list(snapshots)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    /** Kills the node's JVM outright (SIGKILL), as a crash or a pulled plug would. */
+    public void kill() throws IOException {
+        ProcessHandle jvm = jvm();
+        jvm.destroyForcibly();
+        try {
+            jvm.onExit().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("node " + name + " did not die", e);
+        }
+    }
+
+    private ProcessHandle jvm() throws IOException {
+        Path pidFile = wlp.resolve("usr/servers/.pid").resolve(name + ".pid");
+        long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+        return ProcessHandle.of(pid).orElseThrow(() -> new IOException("node " + name + " is not running"));
     }
 
     public URI uri() {
@@ -66,9 +104,7 @@ public final class SecondNode implements AutoCloseable {
 
     /** Stops the node as a container platform or Ctrl-C would: SIGTERM to its JVM, then waits. */
     public void terminate() throws IOException {
-        Path pidFile = wlp.resolve("usr/servers/.pid").resolve(name + ".pid");
-        long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
-        ProcessHandle jvm = ProcessHandle.of(pid).orElseThrow(() -> new IOException("node " + name + " is not running"));
+        ProcessHandle jvm = jvm();
         jvm.destroy();
         try {
             jvm.onExit().get(120, TimeUnit.SECONDS);

@@ -44,9 +44,18 @@ public class Heartbeats {
     long flushMs;
 
     private final BeatBatch batch = new BeatBatch();
+    private java.util.concurrent.Future<?> flushing;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        scheduler.scheduleWithFixedDelay(this::flush, flushMs, flushMs, TimeUnit.MILLISECONDS);
+        flushing = scheduler.scheduleWithFixedDelay(this::flush, flushMs, flushMs, TimeUnit.MILLISECONDS);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (flushing != null) {
+            flushing.cancel(false);
+        }
+        flush();
     }
 
     /** A user is alive in a room; merged with other beats until the next flush. */

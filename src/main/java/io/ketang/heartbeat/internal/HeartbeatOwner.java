@@ -66,8 +66,17 @@ public class HeartbeatOwner {
     private volatile int partitions = 1;
     private final AtomicLong expired = new AtomicLong();
 
+    private java.util.concurrent.Future<?> ticking;
+
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        scheduler.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+        ticking = scheduler.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
     }
 
     /** Partitions this node now owns: every member in them gets a full timeout. */

@@ -90,7 +90,7 @@ public class HeartbeatReader {
                         }
                     }
                 }
-            } catch (WakeupException stopping) {
+            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException stopping) {
                 return;
             } catch (Exception e) {
                 if (running) {

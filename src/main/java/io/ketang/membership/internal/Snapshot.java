@@ -28,15 +28,16 @@ import io.ketang.shared.Terminal;
  * offsets, then one line per session entry. Written to a temporary file and moved into place, so
  * a crash mid-write leaves the previous snapshot.
  *
+ * @param topicId the members topic's id: a snapshot of another topic (recreated, another cluster) is void
  * @param entries the session entries
  * @param offsets per partition of the members topic, the next offset to read
  */
-public record Snapshot(List<MemberEntry> entries, Map<Integer, Long> offsets) {
+public record Snapshot(String topicId, List<MemberEntry> entries, Map<Integer, Long> offsets) {
 
     static final String FORMAT = "ketang-members-snapshot-1";
 
     /** What the directory holds now, with the offsets it covers. */
-    public static Snapshot of(MemberDirectory directory, Map<Integer, Long> offsets) {
+    public static Snapshot of(String topicId, MemberDirectory directory, Map<Integer, Long> offsets) {
         List<MemberEntry> entries = new ArrayList<>();
         for (RoomRef room : directory.rooms()) {
             Roster roster = directory.roster(room);
@@ -48,7 +49,7 @@ public record Snapshot(List<MemberEntry> entries, Map<Integer, Long> offsets) {
                         entries.add(new MemberEntry(room, m.uin(), terminal, m.role(), node, m.group(), m.joinedAt())));
             }
         }
-        return new Snapshot(entries, Map.copyOf(offsets));
+        return new Snapshot(topicId, entries, Map.copyOf(offsets));
     }
 
     public void write(Path file) throws IOException {
@@ -57,7 +58,8 @@ public record Snapshot(List<MemberEntry> entries, Map<Integer, Long> offsets) {
         try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
             var offsetsJson = Json.createObjectBuilder();
             offsets.forEach((p, o) -> offsetsJson.add(String.valueOf(p), o));
-            out.write(Json.createObjectBuilder().add("format", FORMAT).add("offsets", offsetsJson).build().toString());
+            out.write(Json.createObjectBuilder().add("format", FORMAT).add("topicId", topicId).add("offsets", offsetsJson)
+                    .build().toString());
             out.newLine();
             for (MemberEntry e : entries) {
                 var line = Json.createObjectBuilder().add("bid", e.room().bid()).add("room", e.room().room())
@@ -94,7 +96,7 @@ public record Snapshot(List<MemberEntry> entries, Map<Integer, Long> offsets) {
                         Role.parse(e.getString("role")).orElseThrow(), e.getString("node"), e.getString("group", null),
                         e.getJsonNumber("joinedAt").longValue()));
             }
-            return Optional.of(new Snapshot(List.copyOf(entries), Map.copyOf(offsets)));
+            return Optional.of(new Snapshot(header.getString("topicId", ""), List.copyOf(entries), Map.copyOf(offsets)));
         } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
         }

@@ -66,6 +66,9 @@ public class MemberReplica {
     @Inject
     Event<MembersChanged> changed;
 
+    @Inject
+    io.ketang.platform.kafka.KafkaAdmin admin;
+
     @Resource
     ManagedThreadFactory threads;
 
@@ -104,7 +107,14 @@ public class MemberReplica {
             try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(config())) {
                 consumer = kafka;
                 Map<Integer, Long> offsets = new HashMap<>();
-                Snapshot.read(file).ifPresent(snapshot -> {
+                String topicId = topicId();
+                Snapshot.read(file).filter(snapshot -> {
+                    boolean same = snapshot.topicId().equals(topicId);
+                    if (!same) {
+                        LOG.warning(() -> "Member snapshot " + file + " is of another members topic; rebuilding from the topic");
+                    }
+                    return same;
+                }).ifPresent(snapshot -> {
                     if (directory.rooms().isEmpty()) {
                         snapshot.entries().forEach(directory::put);
                         offsets.putAll(snapshot.offsets());
@@ -142,13 +152,13 @@ public class MemberReplica {
                     if (System.currentTimeMillis() >= nextSnapshot) {
                         directory.forgetDeparturesBefore(System.currentTimeMillis() - 600_000);
                         partitions.forEach(p -> offsets.put(p.partition(), kafka.position(p)));
-                        Snapshot.of(directory, offsets).write(file);
+                        Snapshot.of(topicId, directory, offsets).write(file);
                         nextSnapshot = System.currentTimeMillis() + snapshotEveryMs;
                     }
                 }
                 partitions.forEach(p -> offsets.put(p.partition(), kafka.position(p)));
-                Snapshot.of(directory, offsets).write(file);
-            } catch (WakeupException stopping) {
+                Snapshot.of(topicId, directory, offsets).write(file);
+            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException stopping) {
                 return;
             } catch (Exception e) {
                 if (running) {
@@ -157,6 +167,17 @@ public class MemberReplica {
                 }
             }
         }
+    }
+
+    private String topicId() {
+        while (running) {
+            try {
+                return admin.topicId(topic, 10_000);
+            } catch (Exception notYet) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+            }
+        }
+        throw new WakeupException();
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<String, String> kafka) {
@@ -205,6 +226,8 @@ public class MemberReplica {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // an offset the log no longer has: replay from the start, which is always right for a compacted log
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");

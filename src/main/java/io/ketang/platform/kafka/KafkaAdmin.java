@@ -55,6 +55,12 @@ public class KafkaAdmin {
         return Optional.of(nodes.size());
     }
 
+    /** The topic's id: it changes when a topic is deleted and made again, or lives on another cluster. */
+    public String topicId(String topic, long timeoutMs) throws Exception {
+        return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS)
+                .get(topic).topicId().toString();
+    }
+
     @PreDestroy
     void close() {
         admin.close(java.time.Duration.ofSeconds(5));

@@ -24,10 +24,11 @@ class SnapshotTest {
         directory.put(new MemberEntry(room, 2, Terminal.WEB, Role.STUDENT, "node-a", "g1", 30));
         Path file = dir.resolve("members.snapshot");
 
-        Snapshot.of(directory, Map.of(0, 41L, 1, 7L)).write(file);
+        Snapshot.of("topic-1", directory, Map.of(0, 41L, 1, 7L)).write(file);
         Snapshot read = Snapshot.read(file).orElseThrow();
 
         assertThat(read.offsets()).containsEntry(0, 41L).containsEntry(1, 7L);
+        assertThat(read.topicId()).isEqualTo("topic-1");
         MemberDirectory restored = new MemberDirectory();
         read.entries().forEach(restored::put);
         assertThat(restored.roster(room).size()).isEqualTo(2);

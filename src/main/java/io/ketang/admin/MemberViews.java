@@ -7,19 +7,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.ketang.membership.api.Member;
 import io.ketang.membership.api.MemberPage;
@@ -30,12 +18,12 @@ import io.ketang.shared.Role;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
 
-/** Who is in a room, from this node's replica: {@code /api/v1/rooms/{room}/members}. */
-@Path("/v1/rooms/{room}")
+/**
+ * Who is in a room, from this node's replica: {@code /api/v1/rooms/{room}/members} and
+ * {@code /counts}, served through {@link RoomsResource} (JAX-RS picks one root resource per path).
+ */
 @RequestScoped
-@Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Members", description = "Member lists and counts of the caller's business's rooms")
-public class MembersResource {
+public class MemberViews {
 
     @Inject
     Memberships memberships;
@@ -43,8 +31,6 @@ public class MembersResource {
     @Inject
     ServiceAuth auth;
 
-    @HeaderParam(HttpHeaders.AUTHORIZATION)
-    String authorization;
 
     /** A member as the API shows it. */
     public record MemberBody(long uin, String role, String group, List<String> terminals, long joinedAt) {
@@ -62,13 +48,7 @@ public class MembersResource {
     public record CountsBody(int total, Map<String, Integer> roles, Map<String, Integer> groups) {
     }
 
-    @GET
-    @Path("/members")
-    @Operation(summary = "A page of the room's members in uin order, filtered by role and terminal before paging")
-    @APIResponse(responseCode = "200", description = "one page")
-    public MembersBody members(@PathParam("room") String room, @QueryParam("role") String role,
-                               @QueryParam("terminal") String terminal, @QueryParam("after") @DefaultValue("0") long after,
-                               @QueryParam("limit") @DefaultValue("100") int limit) {
+    MembersBody members(String authorization, String room, String role, String terminal, long after, int limit) {
         RoomRef ref = ref(auth.require(authorization), room);
         Optional<Role> roleFilter = role == null ? Optional.empty()
                 : Optional.of(Role.parse(role).orElseThrow(() -> ApiErrors.badRequest("unknown role")));
@@ -81,11 +61,7 @@ public class MembersResource {
         return new MembersBody(memberships.count(ref), page.members().stream().map(MemberBody::of).toList(), page.next());
     }
 
-    @GET
-    @Path("/counts")
-    @Operation(summary = "How many are in the room, per role and per small-class group")
-    @APIResponse(responseCode = "200", description = "the counts")
-    public CountsBody counts(@PathParam("room") String room) {
+    CountsBody counts(String authorization, String room) {
         RoomCounts counts = memberships.counts(ref(auth.require(authorization), room));
         return new CountsBody(counts.total(),
                 counts.byRole().entrySet().stream().collect(Collectors.toMap(e -> e.getKey().wireName(), Map.Entry::getValue)),
