@@ -204,6 +204,22 @@ class MembersAcrossNodesIT {
         }
     }
 
+    @Test
+    void aRestHeartbeatPutsAMissingUserBackAndSilenceTakesThemOut() {
+        room("mx-4", 0);
+        String batch = "[{\"room\":\"mx-4\",\"uin\":501,\"terminal\":\"pc\",\"role\":\"student\"}]";
+        assertThat(KetangHttp.postJson(nodeA, "/api/v1/heartbeats", batch, service).status()).isEqualTo(202);
+        // an access layer that is not WebSocket: its user appears from heartbeats alone
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(allStudents(nodeA, "mx-4", "pc")).containsExactly(501L));
+        // and with no more heartbeats, and no session anywhere, the user times out
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(counts(nodeA, "mx-4").getInt("total")).isZero());
+        // bad batches are refused
+        assertThat(KetangHttp.postJson(nodeA, "/api/v1/heartbeats", "[{\"room\":\"mx-4\",\"uin\":1,\"terminal\":\"tv\"}]", service)
+                .status()).isEqualTo(400);
+        assertThat(KetangHttp.postJson(nodeA, "/api/v1/heartbeats", batch, KetangHttp.devToken(nodeA, 5, "campus", "student"))
+                .status()).isEqualTo(403);
+    }
+
     private static KafkaConsumer<String, String> exitReader() {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackSession.stack().kafkaBootstrap(),
