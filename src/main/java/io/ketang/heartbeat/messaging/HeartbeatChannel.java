@@ -1,6 +1,5 @@
 package io.ketang.heartbeat.messaging;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,12 +9,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.ketang.heartbeat.api.Beat;
 import io.ketang.heartbeat.api.ExitReason;
 import io.ketang.heartbeat.internal.BeatKey;
+import io.ketang.platform.messaging.AckedSends;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
 
@@ -52,20 +51,6 @@ public class HeartbeatChannel {
     }
 
     private static CompletionStage<Void> send(Emitter<ProducerRecord<String, String>> emitter, ProducerRecord<String, String> record) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            emitter.send(Message.of(record,
-                    () -> {
-                        done.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    },
-                    failure -> {
-                        done.completeExceptionally(failure);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-        } catch (RuntimeException full) {
-            done.completeExceptionally(full);
-        }
-        return done;
+        return AckedSends.send(emitter, record);
     }
 }

@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.Config;
 
 import io.ketang.heartbeat.internal.HeartbeatOwner;
@@ -102,17 +101,13 @@ public class HeartbeatReader {
     }
 
     private Properties properties() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getValue("ketang.kafka.bootstrap-servers", String.class));
+        Properties p = io.ketang.platform.kafka.ConsumerSettings.base(config.getValue("ketang.kafka.bootstrap-servers", String.class),
+                "ketang-heartbeats-" + config.getValue("ketang.node.id", String.class));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.getOptionalValue("ketang.heartbeat.group", String.class).orElse("ketang-heartbeats"));
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ketang-heartbeats-" + config.getValue("ketang.node.id", String.class));
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.getOptionalValue("ketang.heartbeat.session-timeout-ms", String.class).orElse("10000"));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, config.getOptionalValue("ketang.heartbeat.kafka-heartbeat-ms", String.class).orElse("3000"));
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "60000");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return p;
     }
 

@@ -1,6 +1,5 @@
 package io.ketang.membership.messaging;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,10 +9,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.ketang.membership.internal.MemberEntry;
+import io.ketang.platform.messaging.AckedSends;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
 
@@ -39,20 +38,6 @@ public class MemberLog {
     }
 
     private CompletionStage<Void> send(String key, String value) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            emitter.send(Message.of(new ProducerRecord<>(topic, key, value),
-                    () -> {
-                        done.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    },
-                    failure -> {
-                        done.completeExceptionally(failure);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-        } catch (RuntimeException full) {
-            done.completeExceptionally(full);
-        }
-        return done;
+        return AckedSends.send(emitter, new ProducerRecord<>(topic, key, value));
     }
 }

@@ -1,6 +1,5 @@
 package io.ketang.push.messaging;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,9 +13,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.ketang.platform.messaging.AckedSends;
 import io.ketang.push.api.PushUnavailableException;
 import io.ketang.push.api.RoomControl;
 import io.ketang.push.api.RoomControlArrived;
@@ -58,22 +57,9 @@ public class PushChannel {
     }
 
     private CompletionStage<Void> send(String key, String value) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        var record = new ProducerRecord<>(topic, key, value);
-        try {
-            emitter.send(Message.of(record,
-                    () -> {
-                        done.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    },
-                    failure -> {
-                        done.completeExceptionally(new PushUnavailableException("Kafka did not take the message", failure));
-                        return CompletableFuture.completedFuture(null);
-                    }));
-        } catch (RuntimeException overflowOrClosed) {
-            done.completeExceptionally(new PushUnavailableException("the push channel is full or closed", overflowOrClosed));
-        }
-        return done;
+        return AckedSends.send(emitter, new ProducerRecord<>(topic, key, value)).exceptionally(failure -> {
+            throw new PushUnavailableException("Kafka did not take the message", failure);
+        });
     }
 
     @Incoming("push-in")
