@@ -52,6 +52,17 @@ final class Frames {
         return b;
     }
 
+    /** A JSON array of frames that are already encoded. */
+    static jakarta.json.JsonArrayBuilder array(java.util.List<String> frames) {
+        var array = Json.createArrayBuilder();
+        for (String f : frames) {
+            try (JsonReader reader = Json.createReader(new StringReader(f))) {
+                array.add(reader.readObject());
+            }
+        }
+        return array;
+    }
+
     static String error(Long id, ErrorCode code, String message) {
         return reply("error", id).add("code", code.name()).add("message", message).build().toString();
     }

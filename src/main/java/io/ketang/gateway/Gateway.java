@@ -35,6 +35,8 @@ import io.ketang.platform.Node;
 import io.ketang.platform.auth.TokenVerifier;
 import io.ketang.platform.sessions.SessionEntry;
 import io.ketang.platform.sessions.SessionRegistry;
+import io.ketang.push.api.Priority;
+import io.ketang.push.api.Pulled;
 import io.ketang.push.api.Pushes;
 import io.ketang.push.api.RoomControl;
 import io.ketang.push.api.RoomControlArrived;
@@ -186,6 +188,8 @@ public class Gateway {
             case "leave" -> leave(session, frame, id);
             case "send" -> send(session, frame, id);
             case "members" -> members(session, frame, id);
+            case "ack" -> ack(session, frame, id);
+            case "pull" -> pull(session, frame, id);
             default -> session.send(Frames.error(id, ErrorCode.BAD_FRAME, "unknown type"));
         }
     }
@@ -279,6 +283,63 @@ public class Gateway {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "session registry refresh failed", e);
         }
+    }
+
+    /** The most missed messages a {@code joined} carries; a client pulls the rest. */
+    static final int MAX_MISSED = 500;
+
+    /** Acknowledges the highest seq the client holds without a gap, and tells it the room's head. */
+    private void ack(ClientSession session, JsonObject frame, Long id) {
+        RoomRef room = joinedRoom(session, frame, id);
+        if (room == null) {
+            return;
+        }
+        long seq = frame.get("seq") instanceof JsonNumber n && n.isIntegral() ? n.longValue() : 0;
+        try {
+            session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", pushes.head(room))
+                    .build().toString());
+        } catch (RuntimeException e) {
+            session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "history unavailable, retry"));
+        }
+    }
+
+    /** Important messages after a seq, from the room's history: how a client fills a gap. */
+    private void pull(ClientSession session, JsonObject frame, Long id) {
+        RoomRef room = joinedRoom(session, frame, id);
+        if (room == null) {
+            return;
+        }
+        long after = frame.get("after") instanceof JsonNumber n && n.isIntegral() ? n.longValue() : -1;
+        int limit = frame.get("limit") instanceof JsonNumber l && l.isIntegral() ? l.intValue() : 100;
+        if (after < 0 || limit < 1 || limit > MAX_MISSED) {
+            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "pull needs after (>= 0) and limit (1.." + MAX_MISSED + ")"));
+            return;
+        }
+        Pulled pulled;
+        try {
+            pulled = pushes.after(room, after, limit);
+        } catch (RuntimeException e) {
+            session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "history unavailable, retry"));
+            return;
+        }
+        session.send(Frames.reply("pulled", id).add("room", room.room()).add("head", pulled.head())
+                .add("recovered", pulled.complete() || pulled.frames().isEmpty())
+                .add("more", pulled.more()).add("msgs", Frames.array(pulled.frames())).build().toString());
+    }
+
+    /** The frame's room if the session is in it; otherwise answers the refusal and returns null. */
+    private RoomRef joinedRoom(ClientSession session, JsonObject frame, Long id) {
+        String roomId = Frames.string(frame, "room");
+        if (!RoomRef.validId(roomId)) {
+            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "room must be a valid room id"));
+            return null;
+        }
+        RoomRef room = new RoomRef(session.identity.bid(), roomId);
+        if (!session.rooms.contains(room)) {
+            session.send(Frames.error(id, ErrorCode.NOT_IN_ROOM, "join the room first"));
+            return null;
+        }
+        return room;
     }
 
     /** Records that the session is out of the room: member list, pending heartbeat, exit notice. */
@@ -439,12 +500,28 @@ public class Gateway {
                     session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "cannot enter the room now, retry"));
                     return;
                 }
+                Pulled missed;
+                long since = frame.get("since") instanceof JsonObject sinceObj && sinceObj.get("seq") instanceof JsonNumber sn
+                        && sn.isIntegral() ? Math.max(0, sn.longValue()) : -1;
+                try {
+                    missed = pushes.after(ref, since < 0 ? Long.MAX_VALUE : since, MAX_MISSED);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "History unavailable at join: {0}", e.toString());
+                    session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "cannot enter the room now, retry"));
+                    return;
+                }
                 session.rooms.add(ref);
                 rooms.join(ref, session);
                 boolean listed = who.role() != Role.OBSERVER && memberships.member(ref, who.uin()).isEmpty();
                 var joined = Frames.reply("joined", id)
                         .add("room", roomId)
+                        .add("seq", missed.head())
                         .add("members", memberships.count(ref) + (listed ? 1 : 0));
+                if (since >= 0) {
+                    joined.add("recovered", missed.complete())
+                            .add("more", missed.more())
+                            .add("missed", Frames.array(missed.frames()));
+                }
                 if (joining.group() != null) {
                     joined.add("group", joining.group());
                 }
@@ -501,9 +578,14 @@ public class Gateway {
             return;
         }
         var message = new RoomMessage(room, kind, who.uin(), who.role(), body.toString(), System.currentTimeMillis());
-        pushes.publish(message).whenComplete((ok, failure) -> {
+        Priority priority = Rights.rule(kind).orElseThrow().importantFrom(who.role()) ? Priority.IMPORTANT : Priority.NORMAL;
+        pushes.publish(message, priority).whenComplete((published, failure) -> {
             if (failure == null) {
-                session.send(Frames.reply("sent", id).build().toString());
+                var sent = Frames.reply("sent", id);
+                if (published.seq() > 0) {
+                    sent.add("seq", published.seq());
+                }
+                session.send(sent.build().toString());
             } else {
                 LOG.log(Level.WARNING, "A send to a room was not published: {0}", failure.toString());
                 session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not accepted, retry"));
@@ -586,6 +668,13 @@ public class Gateway {
     void stop() {
         if (sweeping != null) {
             sweeping.cancel(false);
+        }
+        for (ClientSession session : sessions.values()) {
+            for (var timer : new java.util.concurrent.Future<?>[] {session.helloDeadline, session.forcedClose}) {
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+            }
         }
         try {
             Runtime.getRuntime().removeShutdownHook(drainHook);

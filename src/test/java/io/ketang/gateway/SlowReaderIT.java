@@ -29,7 +29,7 @@ import io.ketang.testing.KetangHttp;
 @RunAsClient
 class SlowReaderIT {
 
-    /** Enough 12 KB messages to fill the kernel's socket buffers and the test server's 64-frame queue. */
+    /** Enough 12 KB messages to fill the kernel's socket buffers and the test server's 256-frame queue. */
     static final int MESSAGES = 1500;
 
     @Deployment(testable = false)

@@ -76,7 +76,7 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_DEV_TOKENS_ENABLED=true");
         lines.add("KETANG_GATEWAY_ALLOWED_ORIGINS=http://localhost:" + port + ",http://127.0.0.1:" + port);
         lines.add("KETANG_GATEWAY_HELLO_TIMEOUT_MS=1500");
-        lines.add("KETANG_GATEWAY_OUTBOUND_QUEUE=64");
+        lines.add("KETANG_GATEWAY_OUTBOUND_QUEUE=256");
         lines.add("KETANG_GATEWAY_STAFF_FRAMES_PER_SEC=1000");
         lines.add("KETANG_GATEWAY_STAFF_BURST=2000");
         // heartbeats every 2 s: timeouts and failover within seconds instead of a minute
@@ -87,6 +87,10 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_HEARTBEAT_SESSION_TIMEOUT_MS=6000");
         lines.add("KETANG_HEARTBEAT_KAFKA_HEARTBEAT_MS=1000");
         lines.add("KETANG_MEMBERSHIP_SNAPSHOT_MS=2000");
+        // short retention and small batches: tests reach "fell out of history" and sampling quickly
+        lines.add("KETANG_PUSH_HISTORY_COUNT=200");
+        lines.add("KETANG_PUSH_HISTORY_MS=0");
+        lines.add("KETANG_PUSH_BATCH_MAX_ITEMS=5");
         Files.write(serverEnv, lines, StandardCharsets.UTF_8);
     }
 }

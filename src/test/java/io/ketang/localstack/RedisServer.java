@@ -13,8 +13,8 @@ import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real redis-server (the binary shipped in the embedded-redis jar on Maven Central), run as a
- * child process on loopback with no persistence: the local stack's Redis holds only what Ketang
- * can rebuild (sessions, counters, recent history).
+ * child process on loopback with an append-only file under the stack's directory, so that the
+ * rooms' seq counters and histories survive a restart as they would in production.
  */
 final class RedisServer implements StackService {
 
@@ -48,7 +48,9 @@ final class RedisServer implements StackService {
                 "--bind", settings.host(),
                 "--dir", dir.toString(),
                 "--save", "",
-                "--appendonly", "no",
+                // an append-only file, so that a restarted Redis still has the rooms' seqs and histories
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
                 "--daemonize", "no"), dir.resolve("redis.log"), false);
         awaitReady(Duration.ofSeconds(20));
     }

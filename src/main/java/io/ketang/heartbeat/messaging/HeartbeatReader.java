@@ -60,7 +60,10 @@ public class HeartbeatReader {
     private void run() {
         String topic = config.getValue("ketang.topic.heartbeats.name", String.class);
         while (running) {
-            try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(properties())) {
+            KafkaConsumer<String, String> opened = null;
+            try {
+                opened = new KafkaConsumer<>(properties());
+                KafkaConsumer<String, String> kafka = opened;
                 consumer = kafka;
                 kafka.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                     @Override
@@ -95,6 +98,11 @@ public class HeartbeatReader {
                 if (running) {
                     LOG.log(Level.WARNING, "Heartbeat reader failed ({0}); restarting in 1 s", e.toString());
                     java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                }
+            } finally {
+                if (opened != null) {
+                    // a short close: the application is stopping, nothing waits on this consumer
+                    opened.close(Duration.ofSeconds(1));
                 }
             }
         }

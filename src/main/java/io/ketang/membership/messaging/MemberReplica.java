@@ -103,7 +103,10 @@ public class MemberReplica {
     private void run() {
         Path file = Path.of(snapshotFile);
         while (running) {
-            try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(config())) {
+            KafkaConsumer<String, String> opened = null;
+            try {
+                opened = new KafkaConsumer<>(config());
+                KafkaConsumer<String, String> kafka = opened;
                 consumer = kafka;
                 Map<Integer, Long> offsets = new HashMap<>();
                 String topicId = topicId();
@@ -163,6 +166,11 @@ public class MemberReplica {
                 if (running) {
                     LOG.log(Level.WARNING, "Member replica reader failed ({0}); restarting in 1 s", e.toString());
                     java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                }
+            } finally {
+                if (opened != null) {
+                    // a short close: the application is stopping, nothing waits on this consumer
+                    opened.close(Duration.ofSeconds(1));
                 }
             }
         }

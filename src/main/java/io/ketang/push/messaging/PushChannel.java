@@ -16,15 +16,14 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.ketang.platform.messaging.AckedSends;
-import io.ketang.push.api.PushUnavailableException;
 import io.ketang.push.api.RoomControl;
 import io.ketang.push.api.RoomControlArrived;
-import io.ketang.push.api.RoomMessage;
-import io.ketang.push.api.RoomMessageArrived;
+import io.ketang.push.internal.Delivery;
+import io.ketang.shared.RoomRef;
 
 /**
- * The push topic: publishes room messages keyed by {@code bid/room} (so a room's messages keep
- * their order), and on every node turns each record into one client frame for local delivery.
+ * The push topic: every record is keyed {@code bid/room}, so a room's messages and changes keep
+ * their order; every node reads every record and hands it to {@link Delivery}.
  */
 @ApplicationScoped
 public class PushChannel {
@@ -41,25 +40,26 @@ public class PushChannel {
     String topic;
 
     @Inject
-    Event<RoomMessageArrived> arrived;
+    Delivery delivery;
 
     @Inject
     Event<RoomControlArrived> controlled;
 
-    /** Completes once Kafka acknowledged the record (acks=all), or exceptionally if it did not. */
-    public CompletionStage<Void> publish(RoomMessage message) {
-        return send(message.room().key(), PushPayload.encode(message));
+    /** Completes once Kafka has the record (acks=all), or exceptionally if it did not take it. */
+    public CompletionStage<Void> important(RoomRef room, long seq, String frame) {
+        return send(room, PushPayload.important(room, seq, frame));
     }
 
-    /** A room change, on the same topic and key as the room's messages so that order holds. */
-    public CompletionStage<Void> publish(RoomControl control) {
-        return send(control.room().key(), PushPayload.encode(control));
+    public CompletionStage<Void> normal(RoomRef room, String item) {
+        return send(room, PushPayload.normal(room, item));
     }
 
-    private CompletionStage<Void> send(String key, String value) {
-        return AckedSends.send(emitter, new ProducerRecord<>(topic, key, value)).exceptionally(failure -> {
-            throw new PushUnavailableException("Kafka did not take the message", failure);
-        });
+    public CompletionStage<Void> control(RoomControl control) {
+        return send(control.room(), PushPayload.control(control));
+    }
+
+    private CompletionStage<Void> send(RoomRef room, String value) {
+        return AckedSends.send(emitter, new ProducerRecord<>(topic, room.key(), value));
     }
 
     @Incoming("push-in")
@@ -72,8 +72,10 @@ public class PushChannel {
             LOG.log(Level.WARNING, "Skipping an unreadable push record ({0})", e.toString());
             return;
         }
-        if (decoded instanceof PushPayload.Decoded message) {
-            arrived.fire(new RoomMessageArrived(message.room(), message.frame()));
+        if (decoded instanceof PushPayload.Important m) {
+            delivery.important(m.room(), m.seq(), m.frame());
+        } else if (decoded instanceof PushPayload.Normal m) {
+            delivery.normal(m.room(), m.item());
         } else if (decoded instanceof RoomControl control) {
             controlled.fire(new RoomControlArrived(control));
         }

@@ -7,16 +7,13 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
 import io.ketang.push.api.RoomControl;
-import io.ketang.push.api.RoomMessage;
-import io.ketang.shared.Role;
 import io.ketang.shared.RoomRef;
 
 /**
- * The push topic's record value, version 1: a JSON object with {@code v}, {@code bid},
- * {@code room} and either a message ({@code kind}, {@code from} with {@code uin} and {@code role},
- * {@code body}, {@code ts}) or, with {@code "control"}, a room change ({@code action}, {@code uin},
- * {@code reason}). It is the bus's own format, kept apart from both the api records and the
- * client frames.
+ * The push topic's record value, version 1: a JSON object with {@code v}, {@code bid}, {@code room}
+ * and one of: {@code seq} with {@code frame} (an important message, its client frame encoded once
+ * by the sender's node), {@code item} (a normal message, merged on each node), or {@code control}
+ * with {@code uin} and {@code reason} (a room change).
  */
 final class PushPayload {
 
@@ -25,30 +22,32 @@ final class PushPayload {
     private PushPayload() {
     }
 
-    static String encode(RoomMessage m) {
-        return Json.createObjectBuilder()
-                .add("v", VERSION)
-                .add("bid", m.room().bid())
-                .add("room", m.room().room())
-                .add("kind", m.kind())
-                .add("from", Json.createObjectBuilder().add("uin", m.fromUin()).add("role", m.fromRole().wireName()))
-                .add("body", parse(m.body()))
-                .add("ts", m.ts())
+    /** An important message, ready to write to sockets. */
+    record Important(RoomRef room, long seq, String frame) {
+    }
+
+    /** A normal message's item, to be merged into a batch. */
+    record Normal(RoomRef room, String item) {
+    }
+
+    static String important(RoomRef room, long seq, String frame) {
+        return head(room).add("seq", seq).add("frame", frame).build().toString();
+    }
+
+    static String normal(RoomRef room, String item) {
+        return head(room).add("item", parse(item)).build().toString();
+    }
+
+    static String control(RoomControl c) {
+        return head(c.room()).add("control", c.action().name()).add("uin", c.uin()).add("reason", c.reason())
                 .build().toString();
     }
 
-    static String encode(RoomControl c) {
-        return Json.createObjectBuilder()
-                .add("v", VERSION)
-                .add("bid", c.room().bid())
-                .add("room", c.room().room())
-                .add("control", c.action().name())
-                .add("uin", c.uin())
-                .add("reason", c.reason())
-                .build().toString();
+    private static jakarta.json.JsonObjectBuilder head(RoomRef room) {
+        return Json.createObjectBuilder().add("v", VERSION).add("bid", room.bid()).add("room", room.room());
     }
 
-    /** A record read back: a room message's client frame (built once), or a room change. */
+    /** A record read back: {@link Important}, {@link Normal} or {@link RoomControl}. */
     static Object decode(String value) {
         JsonObject p = parse(value);
         int version = p.getInt("v", 0);
@@ -60,19 +59,10 @@ final class PushPayload {
             return new RoomControl(room, RoomControl.Action.valueOf(p.getString("control")),
                     p.getJsonNumber("uin").longValue(), p.getString("reason", ""));
         }
-        String frame = Json.createObjectBuilder()
-                .add("type", "msg")
-                .add("room", room.room())
-                .add("kind", p.getString("kind"))
-                .add("from", p.getJsonObject("from"))
-                .add("body", p.getJsonObject("body"))
-                .add("ts", p.getJsonNumber("ts").longValue())
-                .build().toString();
-        Role.parse(p.getJsonObject("from").getString("role")).orElseThrow(() -> new IllegalArgumentException("bad role"));
-        return new Decoded(room, frame);
-    }
-
-    record Decoded(RoomRef room, String frame) {
+        if (p.containsKey("seq")) {
+            return new Important(room, p.getJsonNumber("seq").longValue(), p.getString("frame"));
+        }
+        return new Normal(room, p.getJsonObject("item").toString());
     }
 
     private static JsonObject parse(String json) {

@@ -1,0 +1,104 @@
+package io.ketang.push.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.ketang.push.api.RoomMessageArrived;
+import io.ketang.shared.RoomRef;
+
+/**
+ * What this node does with what comes off the push topic. Important messages go out at once, each
+ * seq at most once per node: the connector may redeliver after a restart, and a redelivered seq is
+ * not pushed to a socket twice. Normal messages are merged per room per window into one
+ * {@code batch} frame.
+ */
+@ApplicationScoped
+public class Delivery {
+
+    private static final Logger LOG = Logger.getLogger(Delivery.class.getName());
+
+    @Inject
+    Event<RoomMessageArrived> arrived;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "ketang.push.batch-window-ms", defaultValue = "200")
+    long windowMs;
+
+    @Inject
+    @ConfigProperty(name = "ketang.push.batch-max-items", defaultValue = "100")
+    int maxItems;
+
+    /** The highest seq this node delivered per room; only the push consumer thread writes it. */
+    private final Map<RoomRef, Long> delivered = new ConcurrentHashMap<>();
+    private BatchMerger merger;
+    private Future<?> flushing;
+
+    @PostConstruct
+    void init() {
+        merger = new BatchMerger(maxItems);
+    }
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        flushing = scheduler.scheduleWithFixedDelay(this::flush, windowMs, windowMs, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (flushing != null) {
+            flushing.cancel(false);
+        }
+    }
+
+    /** An important message; skipped when this node already delivered its seq. */
+    public void important(RoomRef room, long seq, String frame) {
+        Long last = delivered.get(room);
+        if (last != null && seq <= last) {
+            return;
+        }
+        delivered.put(room, seq);
+        arrived.fire(new RoomMessageArrived(room, frame));
+    }
+
+    /** A normal message's item, for the room's current window. */
+    public void normal(RoomRef room, String item) {
+        merger.add(room, item);
+    }
+
+    private void flush() {
+        try {
+            for (BatchMerger.Batch batch : merger.drain()) {
+                StringBuilder frame = new StringBuilder(64 + batch.items().size() * 96)
+                        .append("{\"type\":\"batch\",\"room\":\"").append(batch.room().room()).append("\",\"items\":[");
+                for (int i = 0; i < batch.items().size(); i++) {
+                    if (i > 0) {
+                        frame.append(',');
+                    }
+                    frame.append(batch.items().get(i));
+                }
+                frame.append("],\"dropped\":").append(batch.dropped()).append('}');
+                arrived.fire(new RoomMessageArrived(batch.room(), frame.toString()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Batch flush failed: {0}", e.toString());
+        }
+    }
+}
