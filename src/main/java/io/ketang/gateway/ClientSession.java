@@ -21,6 +21,8 @@ final class ClientSession {
     final Session socket;
     final SessionWriter writer;
     final Set<RoomRef> rooms = ConcurrentHashMap.newKeySet();
+    /** The session's small-class group in each room that has groups. */
+    final java.util.Map<RoomRef, String> groups = new ConcurrentHashMap<>();
     volatile Identity identity;
     volatile Terminal terminal;
     /** This session's line in the session registry, set at hello. */

@@ -3,6 +3,7 @@ package io.ketang.gateway;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -42,6 +43,8 @@ import io.ketang.push.api.RoomControl;
 import io.ketang.push.api.RoomControlArrived;
 import io.ketang.push.api.RoomMessage;
 import io.ketang.push.api.RoomMessageArrived;
+import io.ketang.push.api.Target;
+import io.ketang.push.api.UserMessageArrived;
 import io.ketang.room.api.Admission;
 import io.ketang.room.api.Rights;
 import io.ketang.room.api.RoomView;
@@ -127,6 +130,8 @@ public class Gateway {
     int floodStrikes;
 
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    /** This node's sessions by user ("bid/uin"), for messages to users wherever they are. */
+    private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
 
     private final Thread drainHook = new Thread(this::drain, "ketang-drain");
     private java.util.concurrent.Future<?> sweeping;
@@ -213,6 +218,10 @@ public class Gateway {
         release(session);
         if (session.authenticated()) {
             Identity who = session.identity;
+            byUser.computeIfPresent(userKey(who.bid(), who.uin()), (k, set) -> {
+                set.remove(session);
+                return set.isEmpty() ? null : set;
+            });
             try {
                 registry.release(who.bid(), who.uin(), session.terminal, session.entry);
             } catch (RuntimeException e) {
@@ -223,7 +232,20 @@ public class Gateway {
     }
 
     void onRoomMessage(@Observes RoomMessageArrived message) {
-        rooms.deliver(message.room(), message.frame());
+        rooms.deliver(message.room(), message.target(), message.frame());
+    }
+
+    void onUserMessage(@Observes UserMessageArrived message) {
+        for (Long uin : message.uins()) {
+            Set<ClientSession> theirs = byUser.get(userKey(message.bid(), uin));
+            if (theirs != null) {
+                theirs.forEach(s -> s.send(message.frame()));
+            }
+        }
+    }
+
+    private static String userKey(String bid, long uin) {
+        return bid + "/" + uin;
     }
 
     void onRoomControl(@Observes RoomControlArrived arrived) {
@@ -449,6 +471,7 @@ public class Gateway {
         session.entry = new SessionEntry(node.id(), session.id(), System.currentTimeMillis());
         session.terminal = terminal.get();
         session.identity = who;
+        byUser.computeIfAbsent(userKey(who.bid(), who.uin()), k -> ConcurrentHashMap.newKeySet()).add(session);
         session.helloDeadline.cancel(false);
         replaceOlder(who, session);
         double rate = who.staff() ? staffRate : studentRate;
@@ -511,6 +534,9 @@ public class Gateway {
                     return;
                 }
                 session.rooms.add(ref);
+                if (joining.group() != null) {
+                    session.groups.put(ref, joining.group());
+                }
                 rooms.join(ref, session);
                 boolean listed = who.role() != Role.OBSERVER && memberships.member(ref, who.uin()).isEmpty();
                 var joined = Frames.reply("joined", id)
@@ -577,7 +603,8 @@ public class Gateway {
             kick(session, room, body.asJsonObject(), id);
             return;
         }
-        var message = new RoomMessage(room, kind, who.uin(), who.role(), body.toString(), System.currentTimeMillis());
+        var message = new RoomMessage(room, Target.ROOM, kind, who.uin(), who.role().wireName(), body.toString(),
+                System.currentTimeMillis());
         Priority priority = Rights.rule(kind).orElseThrow().importantFrom(who.role()) ? Priority.IMPORTANT : Priority.NORMAL;
         pushes.publish(message, priority).whenComplete((published, failure) -> {
             if (failure == null) {

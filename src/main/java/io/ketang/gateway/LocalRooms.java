@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.ketang.push.api.Target;
 import io.ketang.shared.RoomRef;
 
 /** The sessions on this node in each room: who gets a room's frames here. */
@@ -25,14 +26,23 @@ class LocalRooms {
         });
     }
 
-    /** Hands one encoded frame to every session in the room here; never waits on a slow one. */
-    int deliver(RoomRef room, String frame) {
+    /**
+     * Hands one encoded frame to every session in the room here that the target matches; never
+     * waits on a slow one.
+     */
+    int deliver(RoomRef room, Target target, String frame) {
         Set<ClientSession> sessions = rooms.get(room);
         if (sessions == null) {
             return 0;
         }
+        boolean everyone = target.type() == Target.Type.ROOM;
         int delivered = 0;
         for (ClientSession session : sessions) {
+            Identity who = session.identity;
+            if (!everyone && (who == null
+                    || !target.matches(who.uin(), who.role(), session.terminal, session.groups.get(room)))) {
+                continue;
+            }
             if (session.writer.offer(frame)) {
                 delivered++;
             }

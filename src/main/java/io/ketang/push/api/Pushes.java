@@ -29,21 +29,19 @@ public class Pushes {
     @Inject
     History history;
 
-    /** Publishes a message to everyone in its room on every node. */
+    /**
+     * Publishes a message to its room (or the part of it the target names) on every node. Only
+     * room-wide important messages take a seq and go into the history; a message for part of a room
+     * is delivered to the matching sockets that are connected, without a seq.
+     */
     public CompletionStage<Published> publish(RoomMessage m, Priority priority) {
-        String fields = Json.createObjectBuilder()
-                .add("kind", m.kind())
-                .add("from", Json.createObjectBuilder().add("uin", m.fromUin()).add("role", m.fromRole().wireName()))
-                .add("body", Json.createReader(new java.io.StringReader(m.body())).readObject())
-                .add("ts", m.ts())
-                .build().toString();
+        String fields = fields(m.kind(), m.fromUin(), m.fromRole(), m.body(), m.ts());
+        if (m.target().type() != Target.Type.ROOM) {
+            String frame = "{\"type\":\"msg\",\"room\":\"" + m.room().room() + "\"," + fields.substring(1);
+            return unavailableOnFailure(channel.targeted(m.room(), m.target(), frame));
+        }
         if (priority == Priority.NORMAL) {
-            return channel.normal(m.room(), fields).handle((ok, failure) -> {
-                if (failure != null) {
-                    throw new PushUnavailableException("Kafka did not take the message", failure);
-                }
-                return new Published(0);
-            });
+            return unavailableOnFailure(channel.normal(m.room(), fields));
         }
         History.Stored stored;
         try {
@@ -63,6 +61,31 @@ public class Pushes {
                 throw new PushUnavailableException("Kafka did not take the message", failure);
             }
             return new Published(stored.seq());
+        });
+    }
+
+    /** Sends a message to users wherever they are connected, in a room or not (no seq, not kept). */
+    public CompletionStage<Published> publishToUsers(String bid, java.util.Set<Long> uins, String kind, long fromUin,
+                                                     String fromRole, String body, long ts) {
+        String frame = "{\"type\":\"msg\"," + fields(kind, fromUin, fromRole, body, ts).substring(1);
+        return unavailableOnFailure(channel.toUsers(bid, uins, frame));
+    }
+
+    private static String fields(String kind, long fromUin, String fromRole, String body, long ts) {
+        return Json.createObjectBuilder()
+                .add("kind", kind)
+                .add("from", Json.createObjectBuilder().add("uin", fromUin).add("role", fromRole))
+                .add("body", Json.createReader(new java.io.StringReader(body)).readObject())
+                .add("ts", ts)
+                .build().toString();
+    }
+
+    private static CompletionStage<Published> unavailableOnFailure(CompletionStage<Void> sent) {
+        return sent.handle((ok, failure) -> {
+            if (failure != null) {
+                throw new PushUnavailableException("Kafka did not take the message", failure);
+            }
+            return new Published(0);
         });
     }
 

@@ -20,6 +20,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.ketang.push.api.RoomMessageArrived;
+import io.ketang.push.api.Target;
+import io.ketang.push.api.UserMessageArrived;
 import io.ketang.shared.RoomRef;
 
 /**
@@ -35,6 +37,9 @@ public class Delivery {
 
     @Inject
     Event<RoomMessageArrived> arrived;
+
+    @Inject
+    Event<UserMessageArrived> toUsers;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -75,7 +80,17 @@ public class Delivery {
             return;
         }
         delivered.put(room, seq);
-        arrived.fire(new RoomMessageArrived(room, frame));
+        arrived.fire(new RoomMessageArrived(room, Target.ROOM, frame));
+    }
+
+    /** A message for part of a room: the gateway delivers it to the matching sockets only. */
+    public void targeted(RoomRef room, Target target, String frame) {
+        arrived.fire(new RoomMessageArrived(room, target, frame));
+    }
+
+    /** A message to users wherever they are. */
+    public void toUsers(String bid, java.util.Set<Long> uins, String frame) {
+        toUsers.fire(new UserMessageArrived(bid, uins, frame));
     }
 
     /** A normal message's item, for the room's current window. */
@@ -95,7 +110,7 @@ public class Delivery {
                     frame.append(batch.items().get(i));
                 }
                 frame.append("],\"dropped\":").append(batch.dropped()).append('}');
-                arrived.fire(new RoomMessageArrived(batch.room(), frame.toString()));
+                arrived.fire(new RoomMessageArrived(batch.room(), Target.ROOM, frame.toString()));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Batch flush failed: {0}", e.toString());

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import io.ketang.platform.messaging.AckedSends;
 import io.ketang.push.api.RoomControl;
 import io.ketang.push.api.RoomControlArrived;
+import io.ketang.push.api.Target;
 import io.ketang.push.internal.Delivery;
 import io.ketang.shared.RoomRef;
 
@@ -54,6 +55,15 @@ public class PushChannel {
         return send(room, PushPayload.normal(room, item));
     }
 
+    public CompletionStage<Void> targeted(RoomRef room, Target target, String frame) {
+        return send(room, PushPayload.targeted(room, target, frame));
+    }
+
+    /** To users wherever they are: keyed by business, so one user's messages keep their order. */
+    public CompletionStage<Void> toUsers(String bid, java.util.Set<Long> uins, String frame) {
+        return AckedSends.send(emitter, new ProducerRecord<>(topic, bid + "/@users", PushPayload.toUsers(bid, uins, frame)));
+    }
+
     public CompletionStage<Void> control(RoomControl control) {
         return send(control.room(), PushPayload.control(control));
     }
@@ -76,6 +86,10 @@ public class PushChannel {
             delivery.important(m.room(), m.seq(), m.frame());
         } else if (decoded instanceof PushPayload.Normal m) {
             delivery.normal(m.room(), m.item());
+        } else if (decoded instanceof PushPayload.Targeted m) {
+            delivery.targeted(m.room(), m.target(), m.frame());
+        } else if (decoded instanceof PushPayload.ToUsers m) {
+            delivery.toUsers(m.bid(), m.uins(), m.frame());
         } else if (decoded instanceof RoomControl control) {
             controlled.fire(new RoomControlArrived(control));
         }

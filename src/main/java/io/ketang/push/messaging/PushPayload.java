@@ -7,13 +7,16 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
 import io.ketang.push.api.RoomControl;
+import io.ketang.push.api.Target;
 import io.ketang.shared.RoomRef;
 
 /**
  * The push topic's record value, version 1: a JSON object with {@code v}, {@code bid}, {@code room}
  * and one of: {@code seq} with {@code frame} (an important message, its client frame encoded once
- * by the sender's node), {@code item} (a normal message, merged on each node), or {@code control}
- * with {@code uin} and {@code reason} (a room change).
+ * by the sender's node), {@code item} (a normal message, merged on each node), {@code target} with
+ * {@code frame} (a message for some of the room), {@code control} with {@code uin} and
+ * {@code reason} (a room change); or, without a room, {@code users} with {@code frame} (a message
+ * to users wherever they are).
  */
 final class PushPayload {
 
@@ -28,6 +31,38 @@ final class PushPayload {
 
     /** A normal message's item, to be merged into a batch. */
     record Normal(RoomRef room, String item) {
+    }
+
+    /** A message for part of a room. */
+    record Targeted(RoomRef room, Target target, String frame) {
+    }
+
+    /** A message to users wherever they are. */
+    record ToUsers(String bid, java.util.Set<Long> uins, String frame) {
+    }
+
+    static String targeted(RoomRef room, Target target, String frame) {
+        var t = Json.createObjectBuilder().add("type", target.type().name());
+        var uins = Json.createArrayBuilder();
+        target.uins().forEach(uins::add);
+        t.add("uins", uins);
+        if (target.role() != null) {
+            t.add("role", target.role().name());
+        }
+        if (target.terminal() != null) {
+            t.add("terminal", target.terminal().name());
+        }
+        if (target.group() != null) {
+            t.add("group", target.group());
+        }
+        return head(room).add("target", t).add("frame", frame).build().toString();
+    }
+
+    static String toUsers(String bid, java.util.Set<Long> uins, String frame) {
+        var list = Json.createArrayBuilder();
+        uins.forEach(list::add);
+        return Json.createObjectBuilder().add("v", VERSION).add("bid", bid).add("users", list).add("frame", frame)
+                .build().toString();
     }
 
     static String important(RoomRef room, long seq, String frame) {
@@ -54,7 +89,22 @@ final class PushPayload {
         if (version != VERSION) {
             throw new IllegalArgumentException("unknown push payload version " + version);
         }
+        if (p.containsKey("users")) {
+            java.util.Set<Long> uins = new java.util.HashSet<>();
+            p.getJsonArray("users").getValuesAs(jakarta.json.JsonNumber.class).forEach(n -> uins.add(n.longValue()));
+            return new ToUsers(p.getString("bid"), java.util.Set.copyOf(uins), p.getString("frame"));
+        }
         RoomRef room = new RoomRef(p.getString("bid"), p.getString("room"));
+        if (p.containsKey("target")) {
+            JsonObject t = p.getJsonObject("target");
+            java.util.Set<Long> uins = new java.util.HashSet<>();
+            t.getJsonArray("uins").getValuesAs(jakarta.json.JsonNumber.class).forEach(n -> uins.add(n.longValue()));
+            Target target = new Target(Target.Type.valueOf(t.getString("type")), uins,
+                    t.containsKey("role") ? io.ketang.shared.Role.valueOf(t.getString("role")) : null,
+                    t.containsKey("terminal") ? io.ketang.shared.Terminal.valueOf(t.getString("terminal")) : null,
+                    t.getString("group", null));
+            return new Targeted(room, target, p.getString("frame"));
+        }
         if (p.containsKey("control")) {
             return new RoomControl(room, RoomControl.Action.valueOf(p.getString("control")),
                     p.getJsonNumber("uin").longValue(), p.getString("reason", ""));

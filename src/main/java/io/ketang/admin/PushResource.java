@@ -1,0 +1,122 @@
+package io.ketang.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.ketang.platform.auth.VerifiedToken;
+import io.ketang.push.api.Priority;
+import io.ketang.push.api.Published;
+import io.ketang.push.api.Pushes;
+import io.ketang.push.api.RoomMessage;
+import io.ketang.push.api.Target;
+import io.ketang.shared.Role;
+import io.ketang.shared.RoomRef;
+import io.ketang.shared.Terminal;
+
+/**
+ * Pushes from business backends: {@code POST /api/v1/push} with a service token. A room-wide
+ * important push answers 202 with its seq, once it is in the room's history and Kafka has it.
+ */
+@Path("/v1/push")
+@RequestScoped
+@Tag(name = "Push", description = "Messages from business backends to rooms and users")
+public class PushResource {
+
+    static final long TIMEOUT_MS = 10_000;
+
+    @Inject
+    Pushes pushes;
+
+    @Inject
+    ServiceAuth auth;
+
+    @HeaderParam(HttpHeaders.AUTHORIZATION)
+    String authorization;
+
+    /** Who a push is for: type room, users, role, terminal or group, with the matching field. */
+    public record TargetBody(String type, List<Long> uins, String role, String terminal, String group) {
+    }
+
+    /** A push; without a room, the target must be users (unicast wherever they are). */
+    public record PushBody(String room, TargetBody target, String priority, String kind, JsonObject body) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Push a message to a room, part of a room, or users wherever they are")
+    @APIResponse(responseCode = "202", description = "accepted; {\"seq\":n} for a room-wide important push")
+    @APIResponse(responseCode = "503", description = "Kafka or Redis could not take it: nothing was sent, retry")
+    public Response push(PushBody request) {
+        VerifiedToken caller = auth.require(authorization);
+        if (request == null || request.kind() == null || request.kind().isBlank() || request.kind().length() > 64) {
+            throw ApiErrors.badRequest("kind (1..64 characters) is required");
+        }
+        String body = request.body() == null ? "{}" : request.body().toString();
+        Priority priority = "important".equalsIgnoreCase(request.priority()) ? Priority.IMPORTANT : Priority.NORMAL;
+        Target target = target(request.target());
+        long now = System.currentTimeMillis();
+        var sending = request.room() == null
+                ? pushes.publishToUsers(caller.bid(), usersOnly(target), request.kind(), 0, "service", body, now)
+                : pushes.publish(new RoomMessage(room(caller, request.room()), target, request.kind(), 0, "service", body, now),
+                        priority);
+        try {
+            Published published = sending.toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return Response.accepted(published.seq() > 0 ? Map.of("seq", published.seq()) : Map.of()).build();
+        } catch (ExecutionException | TimeoutException e) {
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "not sent, retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "interrupted, retry");
+        }
+    }
+
+    private static Target target(TargetBody t) {
+        if (t == null || t.type() == null) {
+            return Target.ROOM;
+        }
+        try {
+            Target.Type type = Target.Type.valueOf(t.type().toUpperCase(java.util.Locale.ROOT));
+            return new Target(type, t.uins() == null ? Set.of() : Set.copyOf(t.uins()),
+                    t.role() == null ? null : Role.parse(t.role()).orElseThrow(() -> ApiErrors.badRequest("unknown role")),
+                    t.terminal() == null ? null : Terminal.parse(t.terminal()).orElseThrow(() -> ApiErrors.badRequest("unknown terminal")),
+                    t.group());
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest("target: " + e.getMessage());
+        }
+    }
+
+    private static Set<Long> usersOnly(Target target) {
+        if (target.type() != Target.Type.USERS) {
+            throw ApiErrors.badRequest("a push without a room needs a users target");
+        }
+        return target.uins();
+    }
+
+    private static RoomRef room(VerifiedToken caller, String room) {
+        if (!RoomRef.validId(room)) {
+            throw ApiErrors.badRequest("room must be 1..128 of [A-Za-z0-9_.:-]");
+        }
+        return new RoomRef(caller.bid(), room);
+    }
+}
