@@ -1,0 +1,218 @@
+// Ketang's reference JavaScript client (protocol v1, docs/protocol.md).
+//
+//   const client = new KetangClient({ url: 'ws://localhost:9080/ws', token: () => fetchToken(), terminal: 'web' });
+//   client.addEventListener('message', e => show(e.detail));   // important messages, in seq order, once each
+//   client.addEventListener('batch', e => showChat(e.detail));  // merged chat, flowers, hands
+//   client.connect();
+//   await client.join('math-101');
+//   await client.send('math-101', 'chat', { text: 'hello' });
+//
+// It reconnects with backoff, resumes every room with `since` (so nothing important is lost), acks
+// what it holds, pulls gaps, and tells the page to reload a room whose history ran out ('reload').
+// Events: welcome, joined, message, batch, presence, kicked, reload, error, close.
+(function (global) {
+  'use strict';
+
+  const NO_RECONNECT = new Set([4401, 4403, 4409]); // bad token, forbidden, replaced by a newer login
+
+  class KetangClient extends EventTarget {
+    constructor({ url, token, terminal = 'web', client = 'ketang-js/1', ackEveryMs = 5000, maxBackoffMs = 30000 }) {
+      super();
+      this.url = url;
+      this.token = typeof token === 'function' ? token : () => token;
+      this.terminal = terminal;
+      this.clientName = client;
+      this.ackEveryMs = ackEveryMs;
+      this.maxBackoffMs = maxBackoffMs;
+      this.rooms = new Map();   // room -> { held: last seq held with no gap, pending: Map(seq -> msg) }
+      this.calls = new Map();   // frame id -> { resolve, reject }
+      this.nextId = 1;
+      this.attempt = 0;
+      this.closedByUser = false;
+    }
+
+    connect() {
+      this.closedByUser = false;
+      this.open();
+    }
+
+    close() {
+      this.closedByUser = true;
+      this.stopTimers();
+      if (this.socket) this.socket.close(1000, 'bye');
+    }
+
+    /** Joins a room; after a reconnect the client rejoins it by itself, with `since`. */
+    join(room) {
+      if (!this.rooms.has(room)) this.rooms.set(room, { held: null, pending: new Map() });
+      return this.joinFrame(room);
+    }
+
+    leave(room) {
+      this.rooms.delete(room);
+      return this.call({ type: 'leave', room });
+    }
+
+    /** Resolves with the `sent` reply (with `seq` for important kinds), rejects with the error frame. */
+    send(room, kind, body = {}) {
+      return this.call({ type: 'send', room, kind, body });
+    }
+
+    members(room, { role, terminal, after = 0, limit = 100 } = {}) {
+      return this.call({ type: 'members', room, role, terminal, after, limit });
+    }
+
+    // --- the connection -------------------------------------------------------
+
+    async open() {
+      let token;
+      try {
+        token = await this.token();
+      } catch (e) {
+        this.emit('error', { code: 'UNAUTHORIZED', message: 'no token: ' + e.message });
+        return this.retry();
+      }
+      const socket = new WebSocket(this.url, 'ketang.v1');
+      this.socket = socket;
+      socket.onopen = () => socket.send(JSON.stringify({ type: 'hello', token, terminal: this.terminal, client: this.clientName }));
+      socket.onmessage = e => {
+        const frame = JSON.parse(e.data);
+        for (const f of frame.type === 'frames' ? frame.frames : [frame]) this.onFrame(f);
+      };
+      socket.onclose = e => {
+        this.stopTimers();
+        for (const { reject } of this.calls.values()) reject({ code: 'UNAVAILABLE', message: 'connection closed' });
+        this.calls.clear();
+        this.emit('close', { code: e.code, reason: e.reason });
+        if (this.closedByUser || NO_RECONNECT.has(e.code)) return;
+        this.retry(e.code === 4503 ? 0 : undefined);
+      };
+    }
+
+    retry(delayMs) {
+      this.attempt++;
+      const backoff = Math.min(this.maxBackoffMs, 500 * 2 ** Math.min(this.attempt, 6));
+      const wait = delayMs !== undefined ? delayMs : backoff / 2 + Math.random() * backoff / 2;
+      setTimeout(() => this.closedByUser || this.open(), wait);
+    }
+
+    stopTimers() {
+      clearInterval(this.heartbeat);
+      clearInterval(this.acker);
+    }
+
+    onFrame(f) {
+      switch (f.type) {
+        case 'welcome':
+          this.attempt = 0;
+          this.heartbeat = setInterval(() => this.raw({ type: 'hb' }), f.heartbeatSec * 1000);
+          this.acker = setInterval(() => this.ackAll(), this.ackEveryMs);
+          this.emit('welcome', f);
+          for (const room of this.rooms.keys()) this.joinFrame(room);
+          break;
+        case 'joined': {
+          const state = this.rooms.get(f.room);
+          if (state) {
+            if (f.recovered === false) {
+              state.held = f.seq;           // start over from the head: the page reloads the room's state
+              state.pending.clear();
+              this.emit('reload', f);
+            } else {
+              if (state.held === null) state.held = f.seq;
+              for (const m of f.missed || []) this.onMessage(m);
+              if (f.more) this.pull(f.room);
+            }
+          }
+          this.resolve(f);
+          this.emit('joined', f);
+          break;
+        }
+        case 'msg':
+          if (f.seq === undefined) this.emit('message', f); else this.onMessage(f);
+          break;
+        case 'pulled':
+          for (const m of f.msgs) this.onMessage(m);
+          if (f.recovered === false) this.emit('reload', f);
+          if (f.more) this.pull(f.room);
+          this.resolve(f);
+          break;
+        case 'ack': {
+          const state = this.rooms.get(f.room);
+          if (state && state.held !== null && f.head > state.held) this.pull(f.room);
+          break;
+        }
+        case 'batch': this.emit('batch', f); break;
+        case 'presence': this.emit('presence', f); break;
+        case 'kicked': this.rooms.delete(f.room); this.emit('kicked', f); break;
+        case 'error': this.reject(f); this.emit('error', f); break;
+        case 'hb': break;
+        default: this.resolve(f);
+      }
+    }
+
+    /** Important messages: in seq order, each once; a jump is held back and the gap pulled. */
+    onMessage(m) {
+      const state = this.rooms.get(m.room);
+      if (!state) return;
+      if (state.held === null) state.held = m.seq - 1;
+      if (m.seq <= state.held) return;                 // already held
+      state.pending.set(m.seq, m);
+      if (m.seq > state.held + 1 && state.pending.size === 1) this.pull(m.room);
+      while (state.pending.has(state.held + 1)) {
+        const next = state.pending.get(state.held + 1);
+        state.pending.delete(state.held + 1);
+        state.held = next.seq;
+        if (next.kind !== 'void') this.emit('message', next);
+      }
+    }
+
+    pull(room) {
+      const state = this.rooms.get(room);
+      if (state && state.held !== null) this.raw({ type: 'pull', id: this.nextId++, room, after: state.held, limit: 500 });
+    }
+
+    ackAll() {
+      for (const [room, state] of this.rooms) {
+        if (state.held !== null) this.raw({ type: 'ack', room, seq: state.held });
+      }
+    }
+
+    joinFrame(room) {
+      const state = this.rooms.get(room);
+      const frame = { type: 'join', room };
+      if (state && state.held !== null) frame.since = { seq: state.held };
+      return this.call(frame);
+    }
+
+    call(frame) {
+      const id = this.nextId++;
+      return new Promise((resolve, reject) => {
+        if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+          return reject({ code: 'UNAVAILABLE', message: 'not connected' });
+        }
+        this.calls.set(id, { resolve, reject });
+        this.raw({ ...frame, id });
+      });
+    }
+
+    raw(frame) {
+      if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+    }
+
+    resolve(f) {
+      const call = f.id !== undefined && this.calls.get(f.id);
+      if (call) { this.calls.delete(f.id); call.resolve(f); }
+    }
+
+    reject(f) {
+      const call = f.id !== undefined && this.calls.get(f.id);
+      if (call) { this.calls.delete(f.id); call.reject(f); }
+    }
+
+    emit(type, detail) {
+      this.dispatchEvent(new CustomEvent(type, { detail }));
+    }
+  }
+
+  global.KetangClient = KetangClient;
+})(typeof window !== 'undefined' ? window : globalThis);
