@@ -40,6 +40,11 @@ final class Frames {
         return null;
     }
 
+    /** The frame's integer field, or {@code fallback} when it is absent or not an integer. */
+    static long integer(JsonObject frame, String name, long fallback) {
+        return frame.get(name) instanceof JsonNumber n && n.isIntegral() ? n.longValue() : fallback;
+    }
+
     static String string(JsonObject frame, String name) {
         return frame.get(name) instanceof JsonString s ? s.getString() : null;
     }

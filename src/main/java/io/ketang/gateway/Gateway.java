@@ -316,7 +316,7 @@ public class Gateway {
         if (room == null) {
             return;
         }
-        long seq = frame.get("seq") instanceof JsonNumber n && n.isIntegral() ? n.longValue() : 0;
+        long seq = Frames.integer(frame, "seq", 0);
         try {
             session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", pushes.head(room))
                     .build().toString());
@@ -331,15 +331,15 @@ public class Gateway {
         if (room == null) {
             return;
         }
-        long after = frame.get("after") instanceof JsonNumber n && n.isIntegral() ? n.longValue() : -1;
-        int limit = frame.get("limit") instanceof JsonNumber l && l.isIntegral() ? l.intValue() : 100;
+        long after = Frames.integer(frame, "after", -1);
+        long limit = Frames.integer(frame, "limit", 100);
         if (after < 0 || limit < 1 || limit > MAX_MISSED) {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, "pull needs after (>= 0) and limit (1.." + MAX_MISSED + ")"));
             return;
         }
         Pulled pulled;
         try {
-            pulled = pushes.after(room, after, limit);
+            pulled = pushes.after(room, after, (int) limit);
         } catch (RuntimeException e) {
             session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "history unavailable, retry"));
             return;
@@ -393,28 +393,23 @@ public class Gateway {
 
     /** A page of the room's member list, filtered by role and terminal before paging. */
     private void members(ClientSession session, JsonObject frame, Long id) {
-        String roomId = Frames.string(frame, "room");
-        if (!RoomRef.validId(roomId)) {
-            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "room must be a valid room id"));
+        RoomRef room = joinedRoom(session, frame, id);
+        if (room == null) {
             return;
         }
-        RoomRef room = new RoomRef(session.identity.bid(), roomId);
-        if (!session.rooms.contains(room)) {
-            session.send(Frames.error(id, ErrorCode.NOT_IN_ROOM, "join the room first"));
-            return;
-        }
+        String roomId = room.room();
         String roleName = Frames.string(frame, "role");
         String terminalName = Frames.string(frame, "terminal");
         var role = roleName == null ? java.util.Optional.<Role>empty() : Role.parse(roleName);
         var terminal = terminalName == null ? java.util.Optional.<Terminal>empty() : Terminal.parse(terminalName);
-        long after = frame.get("after") instanceof JsonNumber n && n.isIntegral() ? n.longValue() : 0;
-        int limit = frame.get("limit") instanceof JsonNumber l && l.isIntegral() ? l.intValue() : 100;
+        long after = Frames.integer(frame, "after", 0);
+        long limit = Frames.integer(frame, "limit", 100);
         if ((roleName != null && role.isEmpty()) || (terminalName != null && terminal.isEmpty())
                 || limit < 1 || limit > Memberships.MAX_PAGE) {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, "role, terminal or limit (1.." + Memberships.MAX_PAGE + ") not valid"));
             return;
         }
-        MemberPage page = memberships.page(room, role, terminal, after, limit);
+        MemberPage page = memberships.page(room, role, terminal, after, (int) limit);
         var list = Json.createArrayBuilder();
         for (Member m : page.members()) {
             list.add(MemberFrames.member(m));

@@ -20,10 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.Config;
 
 import io.ketang.heartbeat.internal.HeartbeatOwner;
+import io.ketang.platform.kafka.ConsumerLoop;
 
 /**
  * Reads the heartbeats topic in one consumer group for the whole cluster, so each partition (and
@@ -59,53 +59,35 @@ public class HeartbeatReader {
 
     private void run() {
         String topic = config.getValue("ketang.topic.heartbeats.name", String.class);
-        while (running) {
-            KafkaConsumer<String, String> opened = null;
-            try {
-                opened = new KafkaConsumer<>(properties());
-                KafkaConsumer<String, String> kafka = opened;
-                consumer = kafka;
-                kafka.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                    @Override
-                    public void onPartitionsRevoked(Collection<TopicPartition> parts) {
-                        owner.revoked(parts.stream().map(TopicPartition::partition).toList());
-                    }
-
-                    @Override
-                    public void onPartitionsLost(Collection<TopicPartition> parts) {
-                        onPartitionsRevoked(parts);
-                    }
-
-                    @Override
-                    public void onPartitionsAssigned(Collection<TopicPartition> parts) {
-                        int count = kafka.partitionsFor(topic).size();
-                        kafka.seekToEnd(parts);
-                        owner.assigned(parts.stream().map(TopicPartition::partition).toList(), count);
-                    }
-                });
-                while (running) {
-                    for (ConsumerRecord<String, String> record : kafka.poll(Duration.ofMillis(500))) {
-                        try {
-                            owner.beat(HeartbeatRecords.beat(record.key(), record.value()));
-                        } catch (RuntimeException e) {
-                            LOG.log(Level.FINE, "Skipping an unreadable heartbeat record", e);
-                        }
-                    }
+        ConsumerLoop.run("Heartbeat reader", () -> running, () -> new KafkaConsumer<>(properties()), c -> consumer = c, kafka -> {
+            kafka.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+                    owner.revoked(parts.stream().map(TopicPartition::partition).toList());
                 }
-            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException stopping) {
-                return;
-            } catch (Exception e) {
-                if (running) {
-                    LOG.log(Level.WARNING, "Heartbeat reader failed ({0}); restarting in 1 s", e.toString());
-                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> parts) {
+                    onPartitionsRevoked(parts);
                 }
-            } finally {
-                if (opened != null) {
-                    // a short close: the application is stopping, nothing waits on this consumer
-                    opened.close(Duration.ofSeconds(1));
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                    int count = kafka.partitionsFor(topic).size();
+                    kafka.seekToEnd(parts);
+                    owner.assigned(parts.stream().map(TopicPartition::partition).toList(), count);
+                }
+            });
+            while (running) {
+                for (ConsumerRecord<String, String> record : kafka.poll(Duration.ofMillis(500))) {
+                    try {
+                        owner.beat(HeartbeatRecords.beat(record.key(), record.value()));
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.FINE, "Skipping an unreadable heartbeat record", e);
+                    }
                 }
             }
-        }
+        }, LOG);
     }
 
     private Properties properties() {

@@ -32,6 +32,7 @@ import io.ketang.membership.internal.MemberDirectory;
 import io.ketang.membership.internal.MemberEntry;
 import io.ketang.membership.internal.Roster;
 import io.ketang.membership.internal.Snapshot;
+import io.ketang.platform.kafka.ConsumerLoop;
 
 /**
  * This node's full replica of every member list: reads every partition of the compacted members
@@ -102,78 +103,67 @@ public class MemberReplica {
 
     private void run() {
         Path file = Path.of(snapshotFile);
-        while (running) {
-            KafkaConsumer<String, String> opened = null;
-            try {
-                opened = new KafkaConsumer<>(config());
-                KafkaConsumer<String, String> kafka = opened;
-                consumer = kafka;
-                Map<Integer, Long> offsets = new HashMap<>();
-                String topicId = topicId();
-                Snapshot.read(file).filter(snapshot -> {
-                    boolean same = snapshot.topicId().equals(topicId);
-                    if (!same) {
-                        LOG.warning(() -> "Member snapshot " + file + " is of another members topic; rebuilding from the topic");
-                    }
-                    return same;
-                }).ifPresent(snapshot -> {
-                    if (directory.rooms().isEmpty()) {
-                        snapshot.entries().forEach(directory::put);
-                        offsets.putAll(snapshot.offsets());
-                        snapshotLoaded = snapshot.entries().size();
-                        LOG.info(() -> "Member lists: loaded " + snapshot.entries().size() + " entries from " + file);
-                    }
-                });
-                List<TopicPartition> partitions = partitions(kafka);
-                kafka.assign(partitions);
-                for (TopicPartition p : partitions) {
-                    Long next = offsets.get(p.partition());
-                    if (next == null) {
-                        kafka.seekToBeginning(List.of(p));
-                    } else {
-                        kafka.seek(p, next);
-                    }
-                }
-                Map<TopicPartition, Long> end = kafka.endOffsets(partitions);
-                long nextSnapshot = System.currentTimeMillis() + snapshotEveryMs;
-                while (running) {
-                    org.apache.kafka.clients.consumer.ConsumerRecords<String, String> records;
-                    try {
-                        records = kafka.poll(Duration.ofMillis(200));
-                    } catch (WakeupException stopping) {
-                        break;
-                    }
-                    for (ConsumerRecord<String, String> record : records) {
-                        apply(record);
-                        offsets.put(record.partition(), record.offset() + 1);
-                    }
-                    if (!caughtUp && partitions.stream().allMatch(p -> kafka.position(p) >= end.get(p))) {
-                        caughtUp = true;
-                        LOG.info(() -> "Member lists caught up: " + progress());
-                    }
-                    if (System.currentTimeMillis() >= nextSnapshot) {
-                        directory.forgetDeparturesBefore(System.currentTimeMillis() - 600_000);
-                        partitions.forEach(p -> offsets.put(p.partition(), kafka.position(p)));
-                        Snapshot.of(topicId, directory, offsets).write(file);
-                        nextSnapshot = System.currentTimeMillis() + snapshotEveryMs;
-                    }
-                }
-                partitions.forEach(p -> offsets.put(p.partition(), kafka.position(p)));
-                Snapshot.of(topicId, directory, offsets).write(file);
-            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException stopping) {
-                return;
-            } catch (Exception e) {
-                if (running) {
-                    LOG.log(Level.WARNING, "Member replica reader failed ({0}); restarting in 1 s", e.toString());
-                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-                }
-            } finally {
-                if (opened != null) {
-                    // a short close: the application is stopping, nothing waits on this consumer
-                    opened.close(Duration.ofSeconds(1));
-                }
+        ConsumerLoop.run("Member replica reader", () -> running, () -> new KafkaConsumer<>(config()), c -> consumer = c,
+                kafka -> replicate(kafka, file), LOG);
+    }
+
+    /** Loads the snapshot, replays the rest, then follows the topic, snapshotting as it goes, until stopped. */
+    private void replicate(KafkaConsumer<String, String> kafka, Path file) throws java.io.IOException {
+        Map<Integer, Long> offsets = new HashMap<>();
+        String topicId = topicId();
+        Snapshot.read(file).filter(snapshot -> {
+            boolean same = snapshot.topicId().equals(topicId);
+            if (!same) {
+                LOG.warning(() -> "Member snapshot " + file + " is of another members topic; rebuilding from the topic");
+            }
+            return same;
+        }).ifPresent(snapshot -> {
+            if (directory.rooms().isEmpty()) {
+                snapshot.entries().forEach(directory::put);
+                offsets.putAll(snapshot.offsets());
+                snapshotLoaded = snapshot.entries().size();
+                LOG.info(() -> "Member lists: loaded " + snapshot.entries().size() + " entries from " + file);
+            }
+        });
+        List<TopicPartition> partitions = partitions(kafka);
+        kafka.assign(partitions);
+        for (TopicPartition p : partitions) {
+            Long next = offsets.get(p.partition());
+            if (next == null) {
+                kafka.seekToBeginning(List.of(p));
+            } else {
+                kafka.seek(p, next);
             }
         }
+        Map<TopicPartition, Long> end = kafka.endOffsets(partitions);
+        long nextSnapshot = System.currentTimeMillis() + snapshotEveryMs;
+        while (running) {
+            org.apache.kafka.clients.consumer.ConsumerRecords<String, String> records;
+            try {
+                records = kafka.poll(Duration.ofMillis(200));
+            } catch (WakeupException stopping) {
+                break;
+            }
+            for (ConsumerRecord<String, String> record : records) {
+                apply(record);
+            }
+            if (!caughtUp && partitions.stream().allMatch(p -> kafka.position(p) >= end.get(p))) {
+                caughtUp = true;
+                LOG.info(() -> "Member lists caught up: " + progress());
+            }
+            if (System.currentTimeMillis() >= nextSnapshot) {
+                directory.forgetDeparturesBefore(System.currentTimeMillis() - 600_000);
+                snapshot(kafka, partitions, offsets, topicId, file);
+                nextSnapshot = System.currentTimeMillis() + snapshotEveryMs;
+            }
+        }
+        snapshot(kafka, partitions, offsets, topicId, file);
+    }
+
+    private void snapshot(KafkaConsumer<String, String> kafka, List<TopicPartition> partitions, Map<Integer, Long> offsets,
+                          String topicId, Path file) throws java.io.IOException {
+        partitions.forEach(p -> offsets.put(p.partition(), kafka.position(p)));
+        Snapshot.of(topicId, directory, offsets).write(file);
     }
 
     private String topicId() {
