@@ -64,7 +64,7 @@ public final class LocalStackSession implements LauncherSessionListener {
         List<String> lines = new ArrayList<>();
         if (Files.exists(serverEnv)) {
             for (String line : Files.readAllLines(serverEnv, StandardCharsets.UTF_8)) {
-                if (!line.startsWith("KETANG_")) {
+                if (!line.startsWith("KETANG_") && !line.startsWith("MP_MESSAGING_")) {
                     lines.add(line);
                 }
             }
@@ -91,6 +91,10 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_PUSH_HISTORY_COUNT=200");
         lines.add("KETANG_PUSH_HISTORY_MS=0");
         lines.add("KETANG_PUSH_BATCH_MAX_ITEMS=5");
+        // a send to an unreachable Kafka fails within seconds instead of 40
+        lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_MAX_BLOCK_MS=3000");
+        lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_DELIVERY_TIMEOUT_MS=8000");
+        lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_REQUEST_TIMEOUT_MS=5000");
         Files.write(serverEnv, lines, StandardCharsets.UTF_8);
     }
 }

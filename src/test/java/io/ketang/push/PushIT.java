@@ -1,6 +1,10 @@
 package io.ketang.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.ketang.testing.Important.range;
+import static io.ketang.testing.Important.receive;
+import static io.ketang.testing.Important.recover;
+import static io.ketang.testing.Important.signals;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -59,56 +63,6 @@ class PushIT {
         return client;
     }
 
-    /** Sends n important signals numbered from `first`, and returns the seqs the server acknowledged. */
-    private static List<Long> signals(KetangClient teacher, String room, int first, int n) {
-        List<Long> seqs = new ArrayList<>();
-        for (int i = first; i < first + n; i++) {
-            teacher.send("{\"type\":\"send\",\"id\":" + (100_000 + i) + ",\"room\":\"" + room
-                    + "\",\"kind\":\"signal\",\"body\":{\"n\":" + i + "}}");
-        }
-        for (int i = 0; i < n; i++) {
-            seqs.add(teacher.next(f -> "sent".equals(f.getString("type"))).getJsonNumber("seq").longValue());
-        }
-        return seqs;
-    }
-
-    /** What a client holds: the seqs it received in order, duplicates ignored, gaps pulled. */
-    private static List<Long> receive(KetangClient client, String room, List<Long> held, long upTo) {
-        while (held.isEmpty() || held.get(held.size() - 1) < upTo) {
-            JsonObject msg = client.next(f -> "msg".equals(f.getString("type")) && room.equals(f.getString("room")),
-                    Duration.ofSeconds(20));
-            long seq = msg.getJsonNumber("seq").longValue();
-            long last = held.isEmpty() ? 0 : held.get(held.size() - 1);
-            if (seq <= last) {
-                continue; // already held (pushed while it was also recovered)
-            }
-            if (seq > last + 1) {
-                pull(client, room, held, last, seq - 1);
-            }
-            held.add(seq);
-        }
-        return held;
-    }
-
-    private static void pull(KetangClient client, String room, List<Long> held, long after, long until) {
-        client.send("{\"type\":\"pull\",\"id\":77,\"room\":\"" + room + "\",\"after\":" + after + ",\"limit\":500}");
-        JsonObject pulled = client.next(f -> "pulled".equals(f.getString("type")));
-        for (JsonObject m : pulled.getJsonArray("msgs").getValuesAs(JsonObject.class)) {
-            long seq = m.getJsonNumber("seq").longValue();
-            if (seq <= until) {
-                held.add(seq);
-            }
-        }
-    }
-
-    private static List<Long> range(long from, long to) {
-        List<Long> r = new ArrayList<>();
-        for (long s = from; s <= to; s++) {
-            r.add(s);
-        }
-        return r;
-    }
-
     @Test
     void everyStudentEndsWithEverySeqOnceInOrderThroughPushPullAndRecovery() {
         KetangHttp.liveRoom(app, "academy", "seq-1");
@@ -127,8 +81,7 @@ class PushIT {
                 JsonObject joined = back.next(f -> "joined".equals(f.getString("type")));
                 assertThat(joined.getBoolean("recovered")).isTrue();
                 assertThat(joined.getJsonNumber("seq").longValue()).isEqualTo(250);
-                joined.getJsonArray("missed").getValuesAs(JsonObject.class)
-                        .forEach(m -> flakyHeld.add(m.getJsonNumber("seq").longValue()));
+                recover(joined, flakyHeld);
 
                 assertThat(signals(teacher, "seq-1", 251, 50)).isEqualTo(range(251, 300));
                 receive(back, "seq-1", flakyHeld, 300);
