@@ -1,0 +1,372 @@
+package io.ketang.load;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * Ketang's push load generator: N students join one room on a running Ketang (dev tokens on, as
+ * {@code mvn -Prun package} serves it), a teacher sends important messages at a fixed rate for a
+ * while, and it prints teacher-to-student latency percentiles, deliveries per second, losses, the
+ * server's CPU per delivery and its heap per connection. Traffic goes to the given URL only
+ * (loopback by default) and the run stops by itself.
+ *
+ * <pre>mvn -Pload package -Dload.args="--students 10000 --rate 5 --seconds 30"</pre>
+ */
+public final class PushLoad {
+
+    private static final Pattern SENT_AT = Pattern.compile("\"t\":(\\d+)");
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+    private final URI base;
+    private final int students;
+    private final int rate;
+    private final int seconds;
+    private final int connecting;
+    private final String room;
+    private final long serverPid;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final WebSocketClient ws = new WebSocketClient();
+    private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+    private final AtomicLong deliveries = new AtomicLong();
+    private final AtomicLong closedEarly = new AtomicLong();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final List<Student> joined = new ArrayList<>();
+
+    private PushLoad(Map<String, String> args) throws IOException {
+        base = URI.create(args.getOrDefault("url", "http://localhost:9080/"));
+        students = Integer.parseInt(args.getOrDefault("students", "1000"));
+        rate = Integer.parseInt(args.getOrDefault("rate", "5"));
+        seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
+        connecting = Integer.parseInt(args.getOrDefault("connecting", "200"));
+        room = args.getOrDefault("room", "load-" + System.currentTimeMillis());
+        serverPid = args.containsKey("server-pid") ? Long.parseLong(args.get("server-pid")) : libertyPid();
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            if (!argv[i].startsWith("--")) {
+                throw new IllegalArgumentException("options are --name value pairs: " + argv[i]);
+            }
+            args.put(argv[i].substring(2), argv[i + 1]);
+        }
+        PushLoad load = new PushLoad(args);
+        try {
+            load.run();
+        } finally {
+            load.ws.stop();
+            load.timers.shutdownNow();
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        say("Ketang at %s, room %s: %d students, %d important msgs/s for %d s", base, room, students, rate, seconds);
+        String service = token(900, "service");
+        expect(post("/api/v1/rooms", "{\"room\":\"" + room + "\",\"title\":\"load\",\"teacherUin\":1}", service), 201);
+        expect(post("/api/v1/rooms/" + room + "/open", "", service), 200);
+        ws.setIdleTimeout(Duration.ofMinutes(5));
+        ws.start();
+
+        long heapBefore = serverHeapKb();
+        List<String> tokens = studentTokens();
+        connectAll(tokens);
+        long heapAfter = serverHeapKb();
+        timers.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+
+        Student teacher = new Student(-1);
+        connect(teacher, token(1, "teacher")).get(30, TimeUnit.SECONDS);
+        teacher.joined.await(30, TimeUnit.SECONDS);
+
+        say("sending");
+        long cpuBefore = serverCpuNanos();
+        long started = System.nanoTime();
+        int total = rate * seconds;
+        long every = TimeUnit.SECONDS.toNanos(1) / rate;
+        for (int i = 0; i < total; i++) {
+            long due = started + i * every;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait); // pacing the sender, not waiting for an outcome
+            }
+            teacher.session.sendText("{\"type\":\"send\",\"id\":" + i + ",\"room\":\"" + room
+                    + "\",\"kind\":\"signal\",\"body\":{\"t\":" + System.nanoTime() + "}}", Callback.NOOP);
+            if ((i + 1) % rate == 0 && ((i + 1) / rate) % 5 == 0) {
+                say("  %d s: %d sent, %d delivered", (i + 1) / rate, i + 1, deliveries.get());
+            }
+        }
+        long expected = (long) total * joined.size();
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (deliveries.get() < expected && System.nanoTime() < drainUntil) {
+            synchronized (deliveries) {
+                deliveries.wait(200);
+            }
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long cpu = serverCpuNanos() - cpuBefore;
+        Histogram h = latency.getIntervalHistogram();
+
+        say("");
+        say("students connected    %d (closed during the run: %d)", joined.size(), closedEarly.get());
+        say("important messages    %d at %d/s", total, rate);
+        say("deliveries            %d of %d expected (%d missing)", deliveries.get(), expected, expected - deliveries.get());
+        say("deliveries/s          %.0f (over %.1f s, drain included)", deliveries.get() / elapsed, elapsed);
+        say("latency ms            p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f",
+                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+        if (serverPid > 0) {
+            say("server CPU            %.2f cores, %.1f us per delivery", cpu / 1e9 / elapsed,
+                    deliveries.get() == 0 ? 0.0 : cpu / 1e3 / deliveries.get());
+            say("server heap           %d KB before, %d KB after connecting: %.1f KB per connection",
+                    heapBefore, heapAfter, (heapAfter - heapBefore) / (double) Math.max(1, joined.size()));
+        }
+        joined.forEach(s -> s.session.close());
+        teacher.session.close();
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    // ---------------------------------------------------------------- students
+
+    private final class Student implements Session.Listener.AutoDemanding {
+        final long uin;
+        final CountDownLatch joined = new CountDownLatch(1);
+        volatile Session session;
+        volatile boolean welcomed;
+
+        Student(long uin) {
+            this.uin = uin;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            session = s;
+        }
+
+        @Override
+        public void onWebSocketText(String text) {
+            if (joined.getCount() > 0) {
+                handshake(text);
+                return;
+            }
+            if (uin < 0 || text.indexOf("\"msg\"") < 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            Matcher m = SENT_AT.matcher(text);
+            int n = 0;
+            while (m.find()) {
+                latency.recordValue(Math.max(0, now - Long.parseLong(m.group(1))));
+                n++;
+            }
+            if (n > 0 && deliveries.addAndGet(n) % 1000 < n) {
+                synchronized (deliveries) {
+                    deliveries.notifyAll();
+                }
+            }
+        }
+
+        private void handshake(String text) {
+            JsonObject frame = Json.createReader(new StringReader(text)).readObject();
+            String type = frame.getString("type", "");
+            if ("welcome".equals(type)) {
+                welcomed = true;
+                session.sendText("{\"type\":\"join\",\"id\":1,\"room\":\"" + room + "\"}", Callback.NOOP);
+            } else if ("joined".equals(type)) {
+                joined.countDown();
+            } else if ("error".equals(type)) {
+                say("uin %d refused: %s", uin, text);
+            }
+        }
+
+        @Override
+        public void onWebSocketClose(int code, String reason) {
+            if (joined.getCount() == 0) {
+                closedEarly.incrementAndGet();
+            }
+        }
+    }
+
+    private List<String> studentTokens() throws Exception {
+        List<CompletableFuture<String>> pending = new ArrayList<>(students);
+        Semaphore inFlight = new Semaphore(32);
+        for (int i = 0; i < students; i++) {
+            inFlight.acquire();
+            CompletableFuture<String> t = tokenAsync(100_000 + i, "student");
+            t.whenComplete((ok, e) -> inFlight.release());
+            pending.add(t);
+            if ((i + 1) % 2000 == 0) {
+                say("  %d tokens", i + 1);
+            }
+        }
+        List<String> tokens = new ArrayList<>(students);
+        for (CompletableFuture<String> t : pending) {
+            tokens.add(t.get(60, TimeUnit.SECONDS));
+        }
+        return tokens;
+    }
+
+    private void connectAll(List<String> tokens) throws Exception {
+        say("connecting %d students (%d at a time)", tokens.size(), connecting);
+        Semaphore inFlight = new Semaphore(connecting);
+        List<Student> all = new ArrayList<>(tokens.size());
+        long start = System.nanoTime();
+        for (int i = 0; i < tokens.size(); i++) {
+            inFlight.acquire();
+            Student s = new Student(100_000 + i);
+            all.add(s);
+            connect(s, tokens.get(i)).whenComplete((ok, e) -> {
+                if (e != null) {
+                    inFlight.release();
+                    say("uin %d could not connect: %s", s.uin, e);
+                } else {
+                    CompletableFuture.runAsync(() -> {
+                        try {
+                            s.joined.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
+                }
+            });
+            if ((i + 1) % 1000 == 0) {
+                say("  %d connecting, %.1f s", i + 1, (System.nanoTime() - start) / 1e9);
+            }
+        }
+        inFlight.acquire(connecting);
+        for (Student s : all) {
+            if (s.joined.getCount() == 0) {
+                joined.add(s);
+            }
+        }
+        say("%d of %d joined in %.1f s", joined.size(), tokens.size(), (System.nanoTime() - start) / 1e9);
+    }
+
+    private CompletableFuture<Session> connect(Student s, String token) throws IOException {
+        URI endpoint = URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/ws");
+        ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+        upgrade.setHeader("Origin", base.getScheme() + "://" + base.getHost() + ":" + base.getPort());
+        return ws.connect(s, endpoint, upgrade).thenApply(session -> {
+            session.sendText("{\"type\":\"hello\",\"token\":\"" + token + "\",\"terminal\":\"app\",\"client\":\"ketang-load/1\"}",
+                    Callback.NOOP);
+            return session;
+        });
+    }
+
+    /** Every socket beats every 20 s, spread over the seconds so the server sees a steady stream. */
+    private void heartbeat() {
+        long second = System.currentTimeMillis() / 1000;
+        for (int i = (int) (second % 20); i < joined.size(); i += 20) {
+            Session s = joined.get(i).session;
+            if (s != null && s.isOpen()) {
+                s.sendText("{\"type\":\"hb\"}", Callback.NOOP);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- HTTP and the server process
+
+    private String token(long uin, String role) throws Exception {
+        return tokenAsync(uin, role).get(30, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<String> tokenAsync(long uin, String role) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/dev/tokens"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"uin\":" + uin + ",\"bid\":\"load\",\"role\":\"" + role + "\"}"))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("dev token: HTTP " + r.statusCode() + " (are dev tokens enabled?)");
+            }
+            return Json.createReader(new StringReader(r.body())).readObject().getString("token");
+        });
+    }
+
+    private HttpResponse<String> post(String path, String json, String bearer) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(HttpResponse<String> reply, int status) {
+        if (reply.statusCode() != status) {
+            throw new IllegalStateException(reply.request().uri() + ": HTTP " + reply.statusCode() + " " + reply.body());
+        }
+    }
+
+    /** The pid of the local Liberty server {@code ketang} that {@code mvn -Prun package} started, or 0. */
+    private static long libertyPid() throws IOException {
+        Path pid = Path.of("target", "liberty", "wlp", "usr", "servers", ".pid", "ketang.pid");
+        return Files.exists(pid) ? Long.parseLong(Files.readString(pid, StandardCharsets.US_ASCII).trim()) : 0;
+    }
+
+    /** CPU time the server process used so far (user + system), from /proc. */
+    private long serverCpuNanos() throws IOException {
+        if (serverPid <= 0) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc", Long.toString(serverPid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        return ticks * 10_000_000L; // 100 ticks per second on Linux
+    }
+
+    /** The server's heap in use after a full collection, in KB (jcmd; 0 when the pid is unknown). */
+    private long serverHeapKb() throws Exception {
+        if (serverPid <= 0) {
+            return 0;
+        }
+        jcmd("GC.run");
+        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private String jcmd(String command) throws Exception {
+        Process p = new ProcessBuilder("jcmd", Long.toString(serverPid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(format, args));
+        System.out.flush();
+    }
+}
