@@ -64,7 +64,7 @@ public final class PushLoad {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final List<Student> joined = new ArrayList<>();
 
-    private PushLoad(Map<String, String> args) throws IOException {
+    private PushLoad(Map<String, String> args) {
         base = URI.create(args.getOrDefault("url", "http://localhost:9080/"));
         students = Integer.parseInt(args.getOrDefault("students", "1000"));
         rate = Integer.parseInt(args.getOrDefault("rate", "5"));
@@ -110,8 +110,9 @@ public final class PushLoad {
         connect(teacher, token(1, "teacher")).get(30, TimeUnit.SECONDS);
         teacher.joined.await(30, TimeUnit.SECONDS);
 
-        say("sending");
+        say("sending (server pid %s)", serverPid > 0 ? serverPid : "unknown: no CPU or heap figures");
         long cpuBefore = serverCpuNanos();
+        long ownCpuBefore = ownCpuNanos();
         long started = System.nanoTime();
         int total = rate * seconds;
         long every = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -136,6 +137,7 @@ public final class PushLoad {
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         long cpu = serverCpuNanos() - cpuBefore;
+        long ownCpu = ownCpuNanos() - ownCpuBefore;
         Histogram h = latency.getIntervalHistogram();
 
         say("");
@@ -152,6 +154,7 @@ public final class PushLoad {
             say("server heap           %d KB before, %d KB after connecting: %.1f KB per connection",
                     heapBefore, heapAfter, (heapAfter - heapBefore) / (double) Math.max(1, joined.size()));
         }
+        say("load generator CPU    %.2f cores (the same machine: what it uses, the server cannot)", ownCpu / 1e9 / elapsed);
         joined.forEach(s -> s.session.close());
         teacher.session.close();
     }
@@ -162,7 +165,7 @@ public final class PushLoad {
 
     // ---------------------------------------------------------------- students
 
-    private final class Student implements Session.Listener.AutoDemanding {
+    public final class Student implements Session.Listener.AutoDemanding {
         final long uin;
         final CountDownLatch joined = new CountDownLatch(1);
         volatile Session session;
@@ -211,6 +214,11 @@ public final class PushLoad {
             } else if ("error".equals(type)) {
                 say("uin %d refused: %s", uin, text);
             }
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            // a socket closed under a send at the end of the run; the close callback counts it
         }
 
         @Override
@@ -331,10 +339,12 @@ public final class PushLoad {
         }
     }
 
-    /** The pid of the local Liberty server {@code ketang} that {@code mvn -Prun package} started, or 0. */
-    private static long libertyPid() throws IOException {
-        Path pid = Path.of("target", "liberty", "wlp", "usr", "servers", ".pid", "ketang.pid");
-        return Files.exists(pid) ? Long.parseLong(Files.readString(pid, StandardCharsets.US_ASCII).trim()) : 0;
+    /** The pid of the local Liberty server {@code ketang} ({@code mvn -Prun package} runs it), or 0. */
+    private static long libertyPid() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("ketang")).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("ws-server.jar")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
     }
 
     /** CPU time the server process used so far (user + system), from /proc. */
@@ -346,6 +356,11 @@ public final class PushLoad {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
         return ticks * 10_000_000L; // 100 ticks per second on Linux
+    }
+
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** The server's heap in use after a full collection, in KB (jcmd; 0 when the pid is unknown). */
