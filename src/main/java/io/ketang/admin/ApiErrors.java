@@ -15,6 +15,17 @@ final class ApiErrors {
                 .entity(new ApiError(code, message)).type(MediaType.APPLICATION_JSON).build());
     }
 
+    /** 429 with {@code Retry-After} (seconds, rounded up) and {@code retryAfterMs} in the body. */
+    static WebApplicationException rateLimited(long retryAfterMs, String message) {
+        return new WebApplicationException(message, Response.status(Response.Status.TOO_MANY_REQUESTS)
+                .header("Retry-After", Long.toString((retryAfterMs + 999) / 1000))
+                .entity(new RateLimited("RATE_LIMITED", message, retryAfterMs)).type(MediaType.APPLICATION_JSON).build());
+    }
+
+    /** The body of a 429. */
+    public record RateLimited(String code, String message, long retryAfterMs) {
+    }
+
     static WebApplicationException badRequest(String message) {
         return of(Response.Status.BAD_REQUEST, "BAD_REQUEST", message);
     }

@@ -49,7 +49,7 @@ public class MemberViews {
     }
 
     MembersBody members(String authorization, String room, String role, String terminal, long after, int limit) {
-        RoomRef ref = ref(auth.require(authorization), room);
+        RoomRef ref = ServiceAuth.room(auth.require(authorization), room);
         Optional<Role> roleFilter = role == null ? Optional.empty()
                 : Optional.of(Role.parse(role).orElseThrow(() -> ApiErrors.badRequest("unknown role")));
         Optional<Terminal> terminalFilter = terminal == null ? Optional.empty()
@@ -62,16 +62,9 @@ public class MemberViews {
     }
 
     CountsBody counts(String authorization, String room) {
-        RoomCounts counts = memberships.counts(ref(auth.require(authorization), room));
+        RoomCounts counts = memberships.counts(ServiceAuth.room(auth.require(authorization), room));
         return new CountsBody(counts.total(),
                 counts.byRole().entrySet().stream().collect(Collectors.toMap(e -> e.getKey().wireName(), Map.Entry::getValue)),
                 counts.byGroup());
-    }
-
-    private static RoomRef ref(VerifiedToken caller, String room) {
-        if (!RoomRef.validId(room)) {
-            throw ApiErrors.badRequest("room must be 1..128 of [A-Za-z0-9_.:-]");
-        }
-        return new RoomRef(caller.bid(), room);
     }
 }

@@ -23,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.ketang.flowcontrol.api.Admission;
+import io.ketang.flowcontrol.api.FlowControl;
 import io.ketang.platform.auth.VerifiedToken;
 import io.ketang.push.api.Priority;
 import io.ketang.push.api.Published;
@@ -50,6 +52,9 @@ public class PushResource {
     @Inject
     ServiceAuth auth;
 
+    @Inject
+    FlowControl flow;
+
     @HeaderParam(HttpHeaders.AUTHORIZATION)
     String authorization;
 
@@ -66,6 +71,7 @@ public class PushResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Push a message to a room, part of a room, or users wherever they are")
     @APIResponse(responseCode = "202", description = "accepted; {\"seq\":n} for a room-wide important push")
+    @APIResponse(responseCode = "429", description = "over the business's push limit (or, for normal pushes, the cluster's): retry after retryAfterMs")
     @APIResponse(responseCode = "503", description = "Kafka or Redis could not take it: nothing was sent, retry")
     public Response push(PushBody request) {
         VerifiedToken caller = auth.require(authorization);
@@ -75,10 +81,11 @@ public class PushResource {
         String body = request.body() == null ? "{}" : request.body().toString();
         Priority priority = "important".equalsIgnoreCase(request.priority()) ? Priority.IMPORTANT : Priority.NORMAL;
         Target target = target(request.target());
+        admit(caller.bid(), priority);
         long now = System.currentTimeMillis();
         var sending = request.room() == null
                 ? pushes.publishToUsers(caller.bid(), usersOnly(target), request.kind(), 0, "service", body, now)
-                : pushes.publish(new RoomMessage(room(caller, request.room()), target, request.kind(), 0, "service", body, now),
+                : pushes.publish(new RoomMessage(ServiceAuth.room(caller, request.room()), target, request.kind(), 0, "service", body, now),
                         priority);
         try {
             Published published = sending.toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -88,6 +95,22 @@ public class PushResource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "interrupted, retry");
+        }
+    }
+
+    private void admit(String bid, Priority priority) {
+        Admission admission = flow.admitBusinessPush(bid);
+        if (admission.admitted()) {
+            if (priority == Priority.IMPORTANT) {
+                flow.importantMessage(bid);
+            } else {
+                admission = flow.admitInCluster(bid);
+            }
+        }
+        switch (admission.verdict()) {
+            case ADMITTED -> { }
+            case RATE_LIMITED -> throw ApiErrors.rateLimited(admission.retryAfterMs(), "over the push limit");
+            default -> throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "push limit cannot be checked, retry");
         }
     }
 
@@ -111,12 +134,5 @@ public class PushResource {
             throw ApiErrors.badRequest("a push without a room needs a users target");
         }
         return target.uins();
-    }
-
-    private static RoomRef room(VerifiedToken caller, String room) {
-        if (!RoomRef.validId(room)) {
-            throw ApiErrors.badRequest("room must be 1..128 of [A-Za-z0-9_.:-]");
-        }
-        return new RoomRef(caller.bid(), room);
     }
 }

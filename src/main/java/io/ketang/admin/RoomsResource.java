@@ -106,7 +106,7 @@ public class RoomsResource {
     @APIResponse(responseCode = "404", description = "no such room in the caller's business")
     public RoomBody read(@PathParam("room") String room) {
         VerifiedToken caller = auth.require(authorization);
-        return RoomBody.of(rooms.find(ref(caller, room)).orElseThrow(RoomsResource::notFound));
+        return RoomBody.of(rooms.find(ServiceAuth.room(caller, room)).orElseThrow(RoomsResource::notFound));
     }
 
     @GET
@@ -139,7 +139,7 @@ public class RoomsResource {
     @APIResponse(responseCode = "409", description = "the room has ended")
     public RoomBody open(@PathParam("room") String room) {
         VerifiedToken caller = auth.require(authorization);
-        return change(() -> rooms.open(ref(caller, room)));
+        return change(() -> rooms.open(ServiceAuth.room(caller, room)));
     }
 
     @POST
@@ -149,7 +149,7 @@ public class RoomsResource {
     @APIResponse(responseCode = "503", description = "saved, but not yet told to every node: repeat the call")
     public RoomBody close(@PathParam("room") String room) {
         VerifiedToken caller = auth.require(authorization);
-        return change(() -> rooms.close(ref(caller, room)));
+        return change(() -> rooms.close(ServiceAuth.room(caller, room)));
     }
 
     @GET
@@ -179,13 +179,6 @@ public class RoomsResource {
         } catch (RoomsUnavailableException e) {
             throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", e.getMessage());
         }
-    }
-
-    private static RoomRef ref(VerifiedToken caller, String room) {
-        if (!RoomRef.validId(room)) {
-            throw ApiErrors.badRequest("room must be 1..128 of [A-Za-z0-9_.:-]");
-        }
-        return new RoomRef(caller.bid(), room);
     }
 
     private static jakarta.ws.rs.WebApplicationException notFound() {

@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.ketang.platform.auth.TokenVerifier;
 import io.ketang.platform.auth.VerifiedToken;
+import io.ketang.shared.RoomRef;
 
 /**
  * Service tokens of the REST API: the same signed JWTs as clients' (issuer, audience, expiry
@@ -33,5 +34,13 @@ class ServiceAuth {
             throw ApiErrors.of(Response.Status.FORBIDDEN, "FORBIDDEN", "a service or admin token is required");
         }
         return token;
+    }
+
+    /** The caller's business's room with the given id; 400 when the id is not a valid one. */
+    static RoomRef room(VerifiedToken caller, String room) {
+        if (!RoomRef.validId(room)) {
+            throw ApiErrors.badRequest("room must be 1..128 of [A-Za-z0-9_.:-]");
+        }
+        return new RoomRef(caller.bid(), room);
     }
 }

@@ -24,6 +24,9 @@ import jakarta.websocket.Session;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.ketang.flowcontrol.api.FlowControl;
+import io.ketang.flowcontrol.api.MuteChanged;
+import io.ketang.flowcontrol.api.Mutes;
 import io.ketang.flowcontrol.api.TokenBucket;
 import io.ketang.heartbeat.api.Beat;
 import io.ketang.heartbeat.api.ExitReason;
@@ -124,6 +127,21 @@ public class Gateway {
     @ConfigProperty(name = "ketang.gateway.staff-burst", defaultValue = "100")
     int staffBurst;
 
+    /** Unimportant messages (chat, flowers, hand raise) a user may send a second on one node, and saved up. */
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.chat-per-sec", defaultValue = "2")
+    double chatRate;
+
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.chat-burst", defaultValue = "5")
+    int chatBurst;
+
+    @Inject
+    FlowControl flow;
+
+    @Inject
+    Mutes mutes;
+
     /** Frames refused in a row for the rate limit before the client counts as flooding (4429). */
     @Inject
     @ConfigProperty(name = "ketang.gateway.flood-strikes", defaultValue = "20")
@@ -132,6 +150,8 @@ public class Gateway {
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     /** This node's sessions by user ("bid/uin"), for messages to users wherever they are. */
     private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
+    /** Each user's chat budget on this node, shared by their sessions here (guarded by itself). */
+    private final Map<String, TokenBucket> userChat = new ConcurrentHashMap<>();
 
     private final Thread drainHook = new Thread(this::drain, "ketang-drain");
     private java.util.concurrent.Future<?> sweeping;
@@ -220,7 +240,11 @@ public class Gateway {
             Identity who = session.identity;
             byUser.computeIfPresent(userKey(who.bid(), who.uin()), (k, set) -> {
                 set.remove(session);
-                return set.isEmpty() ? null : set;
+                if (set.isEmpty()) {
+                    userChat.remove(k);
+                    return null;
+                }
+                return set;
             });
             try {
                 registry.release(who.bid(), who.uin(), session.terminal, session.entry);
@@ -432,9 +456,7 @@ public class Gateway {
             close(session.socket, CloseCodes.FLOODING, "flooding");
             return false;
         }
-        session.send(Frames.reply("error", null).add("code", ErrorCode.RATE_LIMITED.name())
-                .add("message", "too many frames").add("retryAfterMs", session.frames.millisUntilNext(now))
-                .build().toString());
+        session.send(rateLimited(null, "too many frames", session.frames.millisUntilNext(now)));
         return false;
     }
 
@@ -467,6 +489,7 @@ public class Gateway {
         session.terminal = terminal.get();
         session.identity = who;
         byUser.computeIfAbsent(userKey(who.bid(), who.uin()), k -> ConcurrentHashMap.newKeySet()).add(session);
+        userChat.computeIfAbsent(userKey(who.bid(), who.uin()), k -> new TokenBucket(chatRate, chatBurst, System.nanoTime()));
         session.helloDeadline.cancel(false);
         replaceOlder(who, session);
         double rate = who.staff() ? staffRate : studentRate;
@@ -479,7 +502,8 @@ public class Gateway {
                 .add("heartbeatSec", heartbeatSec)
                 .add("node", node.id())
                 .add("limits", Json.createObjectBuilder()
-                        .add("framesPerSec", rate).add("burst", burst).add("maxFrameBytes", maxFrameBytes))
+                        .add("framesPerSec", rate).add("burst", burst).add("maxFrameBytes", maxFrameBytes)
+                        .add("chatPerSec", chatRate).add("chatBurst", chatBurst))
                 .build().toString());
     }
 
@@ -546,6 +570,10 @@ public class Gateway {
                 if (joining.group() != null) {
                     joined.add("group", joining.group());
                 }
+                String mutedBecause = mutes.mutedBecause(ref);
+                if (mutedBecause != null) {
+                    joined.add("muted", mutedBecause);
+                }
                 session.send(joined
                         .add("title", room.title())
                         .add("status", room.status().wireName())
@@ -601,8 +629,16 @@ public class Gateway {
         var message = new RoomMessage(room, Target.ROOM, kind, who.uin(), who.role().wireName(), body.toString(),
                 System.currentTimeMillis());
         Priority priority = Rights.rule(kind).orElseThrow().importantFrom(who.role()) ? Priority.IMPORTANT : Priority.NORMAL;
+        if (priority == Priority.IMPORTANT) {
+            flow.importantMessage(who.bid());
+        } else if (!admitUnimportant(session, room, kind, id)) {
+            return;
+        }
         pushes.publish(message, priority).whenComplete((published, failure) -> {
             if (failure == null) {
+                if ("mute".equals(kind) || "unmute".equals(kind)) {
+                    staffMute(room, "mute".equals(kind));
+                }
                 var sent = Frames.reply("sent", id);
                 if (published.seq() > 0) {
                     sent.add("seq", published.seq());
@@ -613,6 +649,59 @@ public class Gateway {
                 session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not accepted, retry"));
             }
         });
+    }
+
+    /** The user's chat budget on this node, then the room's and the cluster's limits and mutes. */
+    private boolean admitUnimportant(ClientSession session, RoomRef room, String kind, Long id) {
+        Identity who = session.identity;
+        TokenBucket budget = userChat.get(userKey(who.bid(), who.uin()));
+        if (budget != null) {
+            long now = System.nanoTime();
+            synchronized (budget) {
+                if (!budget.tryTake(now)) {
+                    session.send(rateLimited(id, "too many messages", budget.millisUntilNext(now)));
+                    return false;
+                }
+            }
+        }
+        var admission = flow.admitRoomMessage(room, kind, who.staff());
+        switch (admission.verdict()) {
+            case ADMITTED -> {
+                return true;
+            }
+            case RATE_LIMITED -> session.send(rateLimited(id, "the room is over its message limit", admission.retryAfterMs()));
+            case MUTED -> session.send(Frames.error(id, ErrorCode.MUTED, "chat is muted in this room"));
+            default -> session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not accepted, retry"));
+        }
+        return false;
+    }
+
+    private static String rateLimited(Long id, String message, long retryAfterMs) {
+        return Frames.reply("error", id).add("code", ErrorCode.RATE_LIMITED.name()).add("message", message)
+                .add("retryAfterMs", retryAfterMs).build().toString();
+    }
+
+    /** A teacher's or assistant's {@code mute}/{@code unmute} also mutes the room's chat for students. */
+    private void staffMute(RoomRef room, boolean muted) {
+        try {
+            mutes.room(room, muted, "staff");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Mute of {0} by staff not stored: {1}", new Object[] {room.key(), e.toString()});
+        }
+    }
+
+    /** Tells this node's clients in the room (or in every room of the business) that chat was muted or unmuted. */
+    void onMuteChanged(@Observes MuteChanged change) {
+        for (RoomRef room : rooms.rooms()) {
+            if (room.bid().equals(change.bid()) && (change.room() == null || room.room().equals(change.room()))) {
+                var frame = Json.createObjectBuilder().add("type", "muted").add("room", room.room()).add("muted", change.muted());
+                if (change.muted()) {
+                    frame.add("reason", change.room() == null ? "business" : change.reason());
+                }
+                String text = frame.build().toString();
+                rooms.sessions(room).forEach(s -> s.send(text));
+            }
+        }
     }
 
     private void kick(ClientSession session, RoomRef room, JsonObject body, Long id) {

@@ -56,6 +56,11 @@ class LocalRooms {
         return sessions == null ? java.util.List.of() : java.util.List.copyOf(sessions);
     }
 
+    /** The rooms with a session on this node. */
+    java.util.Set<RoomRef> rooms() {
+        return rooms.keySet();
+    }
+
     int count(RoomRef room) {
         Set<ClientSession> sessions = rooms.get(room);
         return sessions == null ? 0 : sessions.size();

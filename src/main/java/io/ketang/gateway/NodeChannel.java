@@ -1,10 +1,6 @@
 package io.ketang.gateway;
 
-import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -12,10 +8,10 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
 
 import io.ketang.platform.Node;
+import io.ketang.platform.redis.RedisSubscription;
 
 /**
  * Notices from other nodes to this one, over a Redis channel of its own
@@ -26,7 +22,6 @@ import io.ketang.platform.Node;
 @ApplicationScoped
 class NodeChannel {
 
-    private static final Logger LOG = Logger.getLogger(NodeChannel.class.getName());
     private static final String REPLACE = "replace ";
 
     @Inject
@@ -38,36 +33,15 @@ class NodeChannel {
     @Resource
     ManagedThreadFactory threads;
 
-    private volatile boolean running;
-    private volatile JedisPubSub subscription;
+    private RedisSubscription subscription;
 
     /** Starts listening; {@code onReplaced} gets the id of each local session to close. */
     void listen(Consumer<String> onReplaced) {
-        running = true;
-        Thread listener = threads.newThread(() -> {
-            while (running) {
-                JedisPubSub pubSub = new JedisPubSub() {
-                    @Override
-                    public void onMessage(String channel, String message) {
-                        if (message.startsWith(REPLACE)) {
-                            onReplaced.accept(message.substring(REPLACE.length()));
-                        }
-                    }
-                };
-                subscription = pubSub;
-                try {
-                    redis.subscribe(pubSub, channel(node.id()));
-                } catch (RuntimeException e) {
-                    if (running) {
-                        LOG.log(Level.WARNING, "Node channel lost ({0}); resubscribing in 1 s", e.toString());
-                        LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-                    }
-                }
+        subscription = RedisSubscription.start(redis, threads, "ketang-node-channel", channel(node.id()), (ch, message) -> {
+            if (message.startsWith(REPLACE)) {
+                onReplaced.accept(message.substring(REPLACE.length()));
             }
         });
-        listener.setName("ketang-node-channel");
-        listener.setDaemon(true);
-        listener.start();
     }
 
     /** Asks another node to close one of its sessions. */
@@ -77,10 +51,8 @@ class NodeChannel {
 
     @PreDestroy
     void stop() {
-        running = false;
-        JedisPubSub pubSub = subscription;
-        if (pubSub != null && pubSub.isSubscribed()) {
-            pubSub.unsubscribe();
+        if (subscription != null) {
+            subscription.stop();
         }
     }
 

@@ -91,6 +91,13 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_PUSH_HISTORY_COUNT=200");
         lines.add("KETANG_PUSH_HISTORY_MS=0");
         lines.add("KETANG_PUSH_BATCH_MAX_ITEMS=5");
+        // flow control: a room limit a handful of students can pass, quick automatic mute and lift
+        lines.add("KETANG_GATEWAY_CHAT_PER_SEC=10");
+        lines.add("KETANG_GATEWAY_CHAT_BURST=10");
+        lines.add("KETANG_FLOW_ROOM_CHAT_PER_SEC=40");
+        lines.add("KETANG_FLOW_AUTO_MUTE_AFTER_WINDOWS=2");
+        lines.add("KETANG_FLOW_AUTO_MUTE_CALM_WINDOWS=2");
+        lines.add("KETANG_FLOW_BUSINESS_PUSHES_PER_SEC=50");
         // a send to an unreachable Kafka fails within seconds instead of 40
         lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_MAX_BLOCK_MS=3000");
         lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_DELIVERY_TIMEOUT_MS=8000");

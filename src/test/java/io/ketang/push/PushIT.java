@@ -161,10 +161,11 @@ class PushIT {
         KetangHttp.liveRoom(app, "academy", "chat-1");
         List<KetangClient> students = new ArrayList<>();
         try (KetangClient teacher = enter(31, "teacher", "chat-1")) {
-            for (long uin = 32; uin < 35; uin++) {
+            for (long uin = 32; uin < 38; uin++) {
                 students.add(enter(uin, "student", "chat-1"));
             }
-            for (int round = 0; round < 10; round++) {
+            // 6 students x 5 chats: within each one's chat burst and the room's limit
+            for (int round = 0; round < 5; round++) {
                 for (KetangClient s : students) {
                     s.send("{\"type\":\"send\",\"room\":\"chat-1\",\"kind\":\"chat\",\"body\":{\"text\":\"hi " + round + "\"}}");
                 }

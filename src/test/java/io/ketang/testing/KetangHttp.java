@@ -66,6 +66,13 @@ public final class KetangHttp {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public static Reply put(URI base, String path, String json, String bearer) {
+        return call(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer)
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public static Reply get(URI base, String path, String bearer) {
         return call(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + bearer).GET());
     }

@@ -1,0 +1,124 @@
+package io.ketang.admin;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.ketang.flowcontrol.api.Mutes;
+import io.ketang.platform.auth.VerifiedToken;
+import io.ketang.shared.RoomRef;
+
+/**
+ * Muting chat by hand: one room, or every room of the caller's business. Students' chat is
+ * refused with MUTED and every client in the room gets a {@code muted} frame; teachers,
+ * assistants and important messages are not affected.
+ */
+@Path("/v1/mutes")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Mutes", description = "Mute and unmute chat in a room or a whole business")
+public class MutesResource {
+
+    @Inject
+    Mutes mutes;
+
+    @Inject
+    ServiceAuth auth;
+
+    @HeaderParam(HttpHeaders.AUTHORIZATION)
+    String authorization;
+
+    /** The wanted state. */
+    public record MuteBody(Boolean muted) {
+    }
+
+    @GET
+    @Path("/rooms/{room}")
+    @Operation(summary = "Whether chat in the room is muted, and why (auto, admin, staff, or its business)")
+    public Map<String, Object> room(@PathParam("room") String room) {
+        return roomState(ServiceAuth.room(auth.require(authorization), room));
+    }
+
+    @PUT
+    @Path("/rooms/{room}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Mute or unmute chat in one room")
+    @APIResponse(responseCode = "503", description = "Redis could not store it: nothing changed, retry")
+    public Map<String, Object> setRoom(@PathParam("room") String room, MuteBody body) {
+        RoomRef ref = ServiceAuth.room(auth.require(authorization), room);
+        boolean muted = wanted(body);
+        try {
+            mutes.room(ref, muted, "admin");
+        } catch (RuntimeException redisAway) {
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "mute not stored, retry");
+        }
+        return roomState(ref);
+    }
+
+    @GET
+    @Path("/business")
+    @Operation(summary = "Whether chat is muted in every room of the caller's business")
+    public Map<String, Object> business() {
+        return businessState(auth.require(authorization).bid());
+    }
+
+    @PUT
+    @Path("/business")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Mute or unmute chat in every room of the caller's business")
+    @APIResponse(responseCode = "503", description = "Redis could not store it: nothing changed, retry")
+    public Map<String, Object> setBusiness(MuteBody body) {
+        String bid = auth.require(authorization).bid();
+        boolean muted = wanted(body);
+        try {
+            mutes.business(bid, muted, "admin");
+        } catch (RuntimeException redisAway) {
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "mute not stored, retry");
+        }
+        return businessState(bid);
+    }
+
+    private Map<String, Object> roomState(RoomRef room) {
+        String reason = mutes.mutedBecause(room);
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("room", room.room());
+        state.put("muted", reason != null);
+        if (reason != null) {
+            state.put("reason", mutes.businessMutedBecause(room.bid()) != null ? "business" : reason);
+        }
+        return state;
+    }
+
+    private Map<String, Object> businessState(String bid) {
+        String reason = mutes.businessMutedBecause(bid);
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("muted", reason != null);
+        if (reason != null) {
+            state.put("reason", reason);
+        }
+        return state;
+    }
+
+    private static boolean wanted(MuteBody body) {
+        if (body == null || body.muted() == null) {
+            throw ApiErrors.badRequest("body must be {\"muted\": true|false}");
+        }
+        return body.muted();
+    }
+}

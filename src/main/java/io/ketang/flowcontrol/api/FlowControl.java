@@ -1,0 +1,129 @@
+package io.ketang.flowcontrol.api;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+import redis.clients.jedis.UnifiedJedis;
+
+import io.ketang.flowcontrol.internal.MuteBoard;
+import io.ketang.flowcontrol.internal.SharedLimit;
+import io.ketang.shared.RoomRef;
+
+/**
+ * Admission for everything that is pushed, in the order the design gives: a muted room refuses
+ * chat; each room's unimportant traffic has a limit shared by all nodes (over it, the room is
+ * refused and, after {@code auto-mute.after-windows} seconds in a row, muted until calm); the
+ * cluster has a limit on unimportant pushes a second; each business has a limit on its REST
+ * pushes. Important messages are never refused by flow control. Every verdict is counted in
+ * metrics ({@code ketang_flow_admissions_total} by limit, business and verdict).
+ */
+@ApplicationScoped
+public class FlowControl {
+
+    private static final Logger LOG = Logger.getLogger(FlowControl.class.getName());
+
+    @Inject
+    UnifiedJedis redis;
+
+    @Inject
+    MuteBoard mutes;
+
+    @Inject
+    MetricRegistry metrics;
+
+    @Inject
+    @ConfigProperty(name = "ketang.flow.room-chat-per-sec", defaultValue = "200")
+    long roomChatPerSec;
+
+    @Inject
+    @ConfigProperty(name = "ketang.flow.room-chat.when-redis-down", defaultValue = "OPEN")
+    WhenRedisIsDown roomChatWhenDown;
+
+    @Inject
+    @ConfigProperty(name = "ketang.flow.cluster-pushes-per-sec", defaultValue = "20000")
+    long clusterPerSec;
+
+    @Inject
+    @ConfigProperty(name = "ketang.flow.cluster.when-redis-down", defaultValue = "OPEN")
+    WhenRedisIsDown clusterWhenDown;
+
+    @Inject
+    @ConfigProperty(name = "ketang.flow.business-pushes-per-sec", defaultValue = "500")
+    long businessPerSec;
+
+    @Inject
+    @ConfigProperty(name = "ketang.flow.business.when-redis-down", defaultValue = "CLOSED")
+    WhenRedisIsDown businessWhenDown;
+
+    /** Seconds in a row over the room limit before chat is muted automatically. */
+    @Inject
+    @ConfigProperty(name = "ketang.flow.auto-mute.after-windows", defaultValue = "3")
+    int autoMuteAfter;
+
+    private SharedLimit roomChat;
+    private SharedLimit cluster;
+    private SharedLimit business;
+
+    @PostConstruct
+    void init() {
+        roomChat = new SharedLimit("room-chat", roomChatPerSec, autoMuteAfter, roomChatWhenDown, redis, System::nanoTime);
+        cluster = new SharedLimit("cluster", clusterPerSec, 1, clusterWhenDown, redis, System::nanoTime);
+        business = new SharedLimit("business", businessPerSec, 1, businessWhenDown, redis, System::nanoTime);
+    }
+
+    /**
+     * An unimportant message (chat, flowers, hand raise) sent to a room by a client. A muted room
+     * refuses {@code chat} from students; staff are not muted.
+     */
+    public Admission admitRoomMessage(RoomRef room, String kind, boolean staff) {
+        if (!staff && "chat".equals(kind)) {
+            String mutedBecause = mutes.mutedBecause(room);
+            if (mutedBecause != null) {
+                if ("auto".equals(mutedBecause)) {
+                    mutes.refusedWhileMuted(room);
+                }
+                return count("mute", room.bid(), Admission.MUTED);
+            }
+        }
+        SharedLimit.Outcome inRoom = roomChat.tryAcquire(room.key());
+        if (!inRoom.admission().admitted()) {
+            if (inRoom.refusedStreak() >= autoMuteAfter && mutes.autoMute(room)) {
+                metrics.counter("ketang_flow_auto_mutes", new Tag("bid", room.bid())).inc();
+                LOG.log(Level.INFO, "Room {0} over its chat limit for {1} s: chat muted until calm",
+                        new Object[] {room.key(), autoMuteAfter});
+            }
+            return count(roomChat.name(), room.bid(), inRoom.admission());
+        }
+        count(roomChat.name(), room.bid(), Admission.ADMITTED);
+        return admitInCluster(room.bid());
+    }
+
+    /** An unimportant message from a business backend (REST), after its business limit. */
+    public Admission admitInCluster(String bid) {
+        return count(cluster.name(), bid, cluster.tryAcquire("all").admission());
+    }
+
+    /** A push from a business backend through REST, important or not. */
+    public Admission admitBusinessPush(String bid) {
+        return count(business.name(), bid, business.tryAcquire(bid).admission());
+    }
+
+    /** An important message: always admitted (flow control never drops them), and counted. */
+    public void importantMessage(String bid) {
+        count("important", bid, Admission.ADMITTED);
+    }
+
+    private Admission count(String limit, String bid, Admission admission) {
+        metrics.counter("ketang_flow_admissions", new Tag("limit", limit), new Tag("bid", bid),
+                new Tag("verdict", admission.verdict().name().toLowerCase(java.util.Locale.ROOT))).inc();
+        return admission;
+    }
+}

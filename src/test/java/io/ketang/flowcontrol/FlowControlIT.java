@@ -1,0 +1,315 @@
+package io.ketang.flowcontrol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.json.JsonObject;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.ketang.localstack.LocalStackSession;
+import io.ketang.localstack.StackService;
+import io.ketang.testing.KetangClient;
+import io.ketang.testing.KetangDeployment;
+import io.ketang.testing.KetangHttp;
+import io.ketang.testing.SecondNode;
+
+/**
+ * Flow control on two nodes sharing one Redis (the test servers: a business may push 50 times a
+ * second through REST, a room takes 40 unimportant messages a second and is muted after 2 seconds
+ * over it, lifted after 2 calm seconds; a user may chat 10 times a second).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class FlowControlIT {
+
+    private static final int BUSINESS_LIMIT = 50;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return KetangDeployment.war();
+    }
+
+    private static SecondNode second;
+
+    @ArquillianResource
+    URL base;
+
+    URI nodeA;
+    URI nodeB;
+
+    @BeforeAll
+    static void startSecondNode() throws Exception {
+        second = SecondNode.start();
+    }
+
+    @AfterAll
+    static void stopSecondNode() throws Exception {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        nodeA = base.toURI();
+        nodeB = second.uri();
+        KetangHttp.awaitReady(nodeA);
+        KetangHttp.awaitReady(nodeB);
+    }
+
+    private KetangClient enter(URI node, String bid, long uin, String role, String room) {
+        KetangClient client = KetangClient.connect(node);
+        client.hello(KetangHttp.devToken(nodeA, uin, bid, role), "app");
+        assertThat(client.join(room, 1).getString("type")).isEqualTo("joined");
+        return client;
+    }
+
+    private static String chat(String room, int id) {
+        return "{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room + "\",\"kind\":\"chat\",\"body\":{\"text\":\"m" + id + "\"}}";
+    }
+
+    private static JsonObject reply(KetangClient client, int id) {
+        return client.next(f -> f.containsKey("id") && f.getInt("id") == id, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void twoNodesHammeringOneBusinessLimitAdmitNoMoreThanItPerSecond() throws Exception {
+        KetangHttp.liveRoom(nodeA, "flow-1", "fl-1");
+        String service = KetangHttp.serviceToken(nodeA, "flow-1");
+        String push = "{\"room\":\"fl-1\",\"kind\":\"flower\",\"body\":{}}";
+        // per second (Redis's clock, which is this machine's): admissions whose whole request fell inside it
+        Map<Long, AtomicInteger> admittedIn = new ConcurrentHashMap<>();
+        AtomicLong refused = new AtomicLong();
+        AtomicLong retryAfterSeen = new AtomicLong();
+        long until = System.currentTimeMillis() + 4_500;
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        List<CompletableFuture<Void>> hammers = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            URI node = t % 2 == 0 ? nodeA : nodeB;
+            hammers.add(CompletableFuture.runAsync(() -> {
+                while (System.currentTimeMillis() < until) {
+                    long start = System.currentTimeMillis();
+                    KetangHttp.Reply reply = KetangHttp.postJson(node, "/api/v1/push", push, service);
+                    long end = System.currentTimeMillis();
+                    if (reply.status() == 202 && start / 1000 == end / 1000) {
+                        admittedIn.computeIfAbsent(start / 1000, s -> new AtomicInteger()).incrementAndGet();
+                    } else if (reply.status() == 429) {
+                        refused.incrementAndGet();
+                        retryAfterSeen.accumulateAndGet(reply.json().getJsonNumber("retryAfterMs").longValue(), Math::max);
+                    } else if (reply.status() != 202) {
+                        throw new AssertionError("HTTP " + reply.status() + " " + reply.body());
+                    }
+                }
+            }, threads));
+        }
+        CompletableFuture.allOf(hammers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        threads.shutdown();
+
+        Map<Long, Integer> perSecond = new TreeMap<>();
+        admittedIn.forEach((second, n) -> perSecond.put(second, n.get()));
+        System.out.println("Business limit " + BUSINESS_LIMIT + "/s, admitted per second across two nodes: "
+                + perSecond.values() + ", refused " + refused.get());
+        assertThat(perSecond.values()).as("admitted per second").allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(BUSINESS_LIMIT * 105 / 100));
+        assertThat(perSecond.values()).as("the limit was reached").anySatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(BUSINESS_LIMIT * 8 / 10));
+        assertThat(refused.get()).as("the hammering went past the limit").isPositive();
+        assertThat(retryAfterSeen.get()).isBetween(1L, 1000L);
+
+        String metrics = KetangHttp.get(nodeA, "/metrics?scope=application").body();
+        assertThat(metrics.lines()).as("refusals are counted by limit and business")
+                .anySatisfy(line -> assertThat(line).startsWith("ketang_flow_admissions_total{")
+                        .contains("bid=\"flow-1\"", "limit=\"business\"", "verdict=\"rate_limited\""));
+    }
+
+    @Test
+    void aChatFloodIsLimitedThenMutedThenLiftedWhileOtherRoomsAndImportantMessagesFlow() throws Exception {
+        KetangHttp.liveRoom(nodeA, "flow-2", "flood-1");
+        KetangHttp.liveRoom(nodeA, "flow-2", "calm-1");
+        List<KetangClient> flooders = new ArrayList<>();
+        ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
+        try (KetangClient teacher = enter(nodeA, "flow-2", 1, "teacher", "flood-1");
+             KetangClient watcher = enter(nodeB, "flow-2", 300, "student", "flood-1");
+             KetangClient calm = enter(nodeB, "flow-2", 400, "student", "calm-1")) {
+            for (long uin = 301; uin <= 310; uin++) {
+                flooders.add(enter(uin % 2 == 0 ? nodeA : nodeB, "flow-2", uin, "student", "flood-1"));
+            }
+            // 10 students at 8 chats a second each: twice the room's limit of 40
+            AtomicInteger ids = new AtomicInteger(1000);
+            var flooding = pace.scheduleAtFixedRate(() -> flooders.forEach(s -> s.send(chat("flood-1", ids.incrementAndGet()))),
+                    0, 125, TimeUnit.MILLISECONDS);
+            KetangClient one = flooders.get(0);
+            JsonObject limited = one.next(f -> "error".equals(f.getString("type")) && "RATE_LIMITED".equals(f.getString("code")),
+                    Duration.ofSeconds(10));
+            assertThat(limited.getJsonNumber("retryAfterMs").longValue()).isBetween(1L, 1000L);
+
+            // merged and sampled on the way out: the watcher's batches say what they left out
+            JsonObject sampled = watcher.next(f -> "batch".equals(f.getString("type")) && f.getInt("dropped") > 0,
+                    Duration.ofSeconds(10));
+            assertThat(sampled.getJsonArray("items")).isNotEmpty();
+
+            // two seconds over the limit: chat is muted, on both nodes
+            JsonObject muted = watcher.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(15));
+            assertThat(muted.getBoolean("muted")).isTrue();
+            assertThat(muted.getString("reason")).isEqualTo("auto");
+            assertThat(muted.getString("room")).isEqualTo("flood-1");
+            assertThat(one.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(5)).getBoolean("muted")).isTrue();
+            one.next(f -> "error".equals(f.getString("type")) && "MUTED".equals(f.getString("code")), Duration.ofSeconds(5));
+
+            // important messages keep flowing in the muted room, and the other room is untouched
+            teacher.send("{\"type\":\"send\",\"id\":7,\"room\":\"flood-1\",\"kind\":\"signal\",\"body\":{\"slide\":3}}");
+            assertThat(reply(teacher, 7).getString("type")).isEqualTo("sent");
+            watcher.next(f -> "msg".equals(f.getString("type")) && "signal".equals(f.getString("kind")), Duration.ofSeconds(10));
+            calm.send(chat("calm-1", 1));
+            assertThat(reply(calm, 1).getString("type")).isEqualTo("sent");
+
+            // the flood stops: two calm seconds later chat is open again
+            flooding.cancel(false);
+            JsonObject lifted = watcher.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(20));
+            assertThat(lifted.getBoolean("muted")).isFalse();
+            watcher.send(chat("flood-1", 2));
+            assertThat(reply(watcher, 2).getString("type")).isEqualTo("sent");
+            assertThat(calm.closed()).isFalse();
+        } finally {
+            pace.shutdownNow();
+            flooders.forEach(KetangClient::close);
+        }
+    }
+
+    @Test
+    void anAdminMuteOfTheBusinessHoldsOnEveryNodeUntilLifted() {
+        KetangHttp.liveRoom(nodeA, "flow-3", "mute-1");
+        String service = KetangHttp.serviceToken(nodeA, "flow-3");
+        try (KetangClient teacher = enter(nodeA, "flow-3", 1, "teacher", "mute-1");
+             KetangClient onA = enter(nodeA, "flow-3", 501, "student", "mute-1");
+             KetangClient onB = enter(nodeB, "flow-3", 502, "student", "mute-1")) {
+            KetangHttp.Reply set = KetangHttp.put(nodeB, "/api/v1/mutes/business", "{\"muted\":true}", service);
+            assertThat(set.status()).isEqualTo(200);
+            assertThat(set.json().getBoolean("muted")).isTrue();
+
+            for (KetangClient student : List.of(onA, onB)) {
+                JsonObject notice = student.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(10));
+                assertThat(notice.getBoolean("muted")).isTrue();
+                assertThat(notice.getString("reason")).isEqualTo("business");
+            }
+            onA.send(chat("mute-1", 1));
+            assertThat(reply(onA, 1).getString("code")).isEqualTo("MUTED");
+            onB.send(chat("mute-1", 2));
+            assertThat(reply(onB, 2).getString("code")).isEqualTo("MUTED");
+            // the teacher still speaks (important) and may chat
+            teacher.send(chat("mute-1", 3));
+            assertThat(reply(teacher, 3).getString("type")).isEqualTo("sent");
+            assertThat(KetangHttp.get(nodeA, "/api/v1/mutes/rooms/mute-1", service).json().getString("reason")).isEqualTo("business");
+
+            assertThat(KetangHttp.put(nodeA, "/api/v1/mutes/business", "{\"muted\":false}", service).status()).isEqualTo(200);
+            for (KetangClient student : List.of(onA, onB)) {
+                assertThat(student.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(10)).getBoolean("muted")).isFalse();
+            }
+            onB.send(chat("mute-1", 4));
+            assertThat(reply(onB, 4).getString("type")).isEqualTo("sent");
+
+            // one room by hand, and bad input
+            assertThat(KetangHttp.put(nodeA, "/api/v1/mutes/rooms/mute-1", "{\"muted\":true}", service).json().getString("reason")).isEqualTo("admin");
+            assertThat(onB.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(10)).getString("reason")).isEqualTo("admin");
+            assertThat(KetangHttp.put(nodeA, "/api/v1/mutes/rooms/mute-1", "{}", service).status()).isEqualTo(400);
+            assertThat(KetangHttp.put(nodeA, "/api/v1/mutes/rooms/mute-1", "{\"muted\":false}", KetangHttp.devToken(nodeA, 9, "flow-3", "student"))
+                    .status()).isEqualTo(403);
+            assertThat(KetangHttp.put(nodeA, "/api/v1/mutes/rooms/mute-1", "{\"muted\":false}", service).json().getBoolean("muted")).isFalse();
+        }
+    }
+
+    @Test
+    void withRedisRestartedEachLimitFollowsItsModeAndScriptsReload() {
+        KetangHttp.liveRoom(nodeA, "flow-4", "redis-1");
+        String service = KetangHttp.serviceToken(nodeA, "flow-4");
+        String push = "{\"room\":\"redis-1\",\"kind\":\"flower\",\"body\":{}}";
+        try (KetangClient student = enter(nodeA, "flow-4", 601, "student", "redis-1")) {
+            assertThat(KetangHttp.postJson(nodeA, "/api/v1/push", push, service).status()).isEqualTo(202);
+            StackService redis = LocalStackSession.stack().redis();
+            redis.stop();
+            try {
+                // the business limit fails closed: nothing is pushed that it could not count
+                KetangHttp.Reply closed = KetangHttp.postJson(nodeB, "/api/v1/push", push, service);
+                assertThat(closed.status()).isEqualTo(503);
+                assertThat(closed.json().getString("code")).isEqualTo("UNAVAILABLE");
+                // the room's chat limit fails open, within a local limit
+                student.send(chat("redis-1", 1));
+                assertThat(reply(student, 1).getString("type")).isEqualTo("sent");
+                assertThat(student.closed()).isFalse();
+            } finally {
+                start(redis);
+            }
+            // Redis came back without its scripts: the first EVALSHA meets NOSCRIPT and loads them again
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(KetangHttp.postJson(nodeB, "/api/v1/push", push, service).status()).isEqualTo(202));
+            student.send(chat("redis-1", 2));
+            assertThat(reply(student, 2).getString("type")).isEqualTo("sent");
+        }
+    }
+
+    @Test
+    void aClientThatWaitsRetryAfterMsIsNeverCutOff() {
+        KetangHttp.liveRoom(nodeA, "flow-5", "polite-1");
+        try (KetangClient student = enter(nodeA, "flow-5", 701, "student", "polite-1")) {
+            int refusals = 0;
+            for (int id = 1; id <= 30; id++) {
+                student.send(chat("polite-1", id));
+                JsonObject reply = replyOrFrameRefusal(student, id);
+                while ("error".equals(reply.getString("type"))) {
+                    assertThat(reply.getString("code")).isEqualTo("RATE_LIMITED");
+                    refusals++;
+                    long wait = reply.getJsonNumber("retryAfterMs").longValue();
+                    assertThat(wait).isBetween(1L, 1000L);
+                    // the client does what the error says: the same message again once the wait is over
+                    int again = id;
+                    CompletableFuture.runAsync(() -> student.send(chat("polite-1", again)),
+                            CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS)).join();
+                    reply = replyOrFrameRefusal(student, id);
+                }
+                assertThat(reply.getString("type")).isEqualTo("sent");
+            }
+            assertThat(refusals).as("30 chats at once pass a budget of 10 a second").isPositive();
+            assertThat(student.closed()).isFalse();
+        }
+    }
+
+    /** The reply to the frame with this id, or the refusal of a frame before it was read (it has no id). */
+    private static JsonObject replyOrFrameRefusal(KetangClient client, int id) {
+        return client.next(f -> f.containsKey("id") ? f.getInt("id") == id
+                : "error".equals(f.getString("type")) && "RATE_LIMITED".equals(f.getString("code")), Duration.ofSeconds(10));
+    }
+
+    private static void start(StackService service) {
+        try {
+            service.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
