@@ -1,9 +1,14 @@
 package io.ketang.flowcontrol.api;
 
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -68,6 +73,10 @@ public class FlowControl {
     @ConfigProperty(name = "ketang.flow.auto-mute.after-windows", defaultValue = "3")
     int autoMuteAfter;
 
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private Future<?> forgetting;
     private SharedLimit roomChat;
     private SharedLimit cluster;
     private SharedLimit business;
@@ -77,6 +86,19 @@ public class FlowControl {
         roomChat = new SharedLimit("room-chat", roomChatPerSec, autoMuteAfter, roomChatWhenDown, redis, System::nanoTime);
         cluster = new SharedLimit("cluster", clusterPerSec, 1, clusterWhenDown, redis, System::nanoTime);
         business = new SharedLimit("business", businessPerSec, 1, businessWhenDown, redis, System::nanoTime);
+        // rooms and businesses with no live lease are forgotten now and then
+        forgetting = scheduler.scheduleWithFixedDelay(() -> {
+            roomChat.forgetIdle();
+            cluster.forgetIdle();
+            business.forgetIdle();
+        }, 30, 30, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (forgetting != null) {
+            forgetting.cancel(false);
+        }
     }
 
     /**

@@ -108,6 +108,7 @@ public class MuteBoard {
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
     private RedisSubscription subscription;
     private Future<?> refreshing;
+    private long ticks;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         subscription = RedisSubscription.start(redis, threads, "ketang-mutes", CHANNEL, (ch, message) -> onAnnounced(message));
@@ -218,8 +219,16 @@ public class MuteBoard {
         changed.fire(new MuteChanged(bid, room, !value.isEmpty(), value.isEmpty() ? "" : reasonOf(value)));
     }
 
-    /** Every second: report refused chat of auto-muted rooms (lifting calm ones), refresh the copy. */
+    /**
+     * Every second: report refused chat of auto-muted rooms (lifting calm ones), refresh the copy.
+     * Every minute the unmuted entries are forgotten (read again on their next use), so rooms that
+     * ended do not pile up.
+     */
     private void tick() {
+        if (++ticks % 60 == 0) {
+            known.values().removeIf(String::isEmpty);
+            refused.keySet().removeIf(k -> !known.containsKey(k));
+        }
         try {
             for (Map.Entry<String, String> e : known.entrySet()) {
                 if (e.getValue().startsWith("auto:")) {
