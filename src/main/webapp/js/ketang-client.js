@@ -9,7 +9,7 @@
 //
 // It reconnects with backoff, resumes every room with `since` (so nothing important is lost), acks
 // what it holds, pulls gaps, and tells the page to reload a room whose history ran out ('reload').
-// Events: welcome, joined, message, batch, presence, kicked, reload, error, close.
+// Events: welcome, joined, message, batch, presence, kicked, muted, reload, error, close.
 (function (global) {
   'use strict';
 
@@ -144,6 +144,7 @@
         case 'batch': this.emit('batch', f); break;
         case 'presence': this.emit('presence', f); break;
         case 'kicked': this.rooms.delete(f.room); this.emit('kicked', f); break;
+        case 'muted': this.emit('muted', f); break;
         case 'error': this.reject(f); this.emit('error', f); break;
         case 'hb': break;
         default: this.resolve(f);

@@ -1,0 +1,113 @@
+package io.ketang.push;
+
+import static io.ketang.testing.Important.range;
+import static io.ketang.testing.Important.signals;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import io.ketang.testing.KetangClient;
+import io.ketang.testing.KetangDeployment;
+import io.ketang.testing.KetangHttp;
+
+/**
+ * The reference JavaScript client served at {@code /js/ketang-client.js}, in a real headless
+ * Chromium: it receives important messages in order, and after its connection drops it
+ * reconnects by itself, resumes the room with {@code since} and ends with every seq once.
+ * Needs Debian's chromium and chromium-driver ({@code .ci/run} installs them).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ReferenceClientIT {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("ketang.it.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("ketang.it.chromedriver", "/usr/bin/chromedriver"));
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return KetangDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void theBrowserClientGetsEverySeqOnceInOrderThroughADroppedConnection() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs chromium and chromedriver (apt-get install chromium chromium-driver)");
+        URI app = base.toURI();
+        KetangHttp.awaitReady(app);
+        KetangHttp.liveRoom(app, "web", "js-1");
+
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try (KetangClient teacher = KetangClient.connect(app)) {
+            teacher.hello(KetangHttp.devToken(app, 1, "web", "teacher"), "pc");
+            assertThat(teacher.join("js-1", 1).getString("type")).isEqualTo("joined");
+
+            browser.get(app.resolve("/").toString());
+            JavascriptExecutor js = browser;
+            js.executeScript("""
+                    window.got = []; window.events = [];
+                    const token = async () => (await (await fetch('/api/dev/tokens', { method: 'POST',
+                        headers: { 'Content-Type': 'application/json' },
+                        body: JSON.stringify({ uin: 77, bid: 'web', role: 'student' }) })).json()).token;
+                    const c = new KetangClient({ url: location.origin.replace(/^http/, 'ws') + '/ws', token, ackEveryMs: 500 });
+                    c.addEventListener('message', e => window.got.push(e.detail.seq));
+                    c.addEventListener('joined', e => window.events.push('joined:' + (e.detail.recovered === true)));
+                    c.addEventListener('close', e => window.events.push('close:' + e.detail.code));
+                    c.addEventListener('welcome', () => { if (!window.joinedOnce) { window.joinedOnce = true; c.join('js-1'); } });
+                    c.connect();
+                    window.kc = c;
+                    """);
+            await().atMost(Duration.ofSeconds(20)).until(() -> events(js).contains("joined:false"));
+
+            assertThat(signals(teacher, "js-1", 1, 20)).isEqualTo(range(1, 20));
+            await().atMost(Duration.ofSeconds(20)).until(() -> got(js).size() >= 20);
+
+            // the network drops; 30 more go out while the client is away
+            js.executeScript("window.kc.socket.close(3000, 'network lost')");
+            await().atMost(Duration.ofSeconds(10)).until(() -> events(js).contains("close:3000"));
+            assertThat(signals(teacher, "js-1", 21, 30)).isEqualTo(range(21, 50));
+
+            // it comes back by itself, resumes with since and holds 1..50 exactly once, in order
+            await().atMost(Duration.ofSeconds(30)).until(() -> events(js).contains("joined:true"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> got(js).size() >= 50);
+            assertThat(got(js)).isEqualTo(range(1, 50));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> events(JavascriptExecutor js) {
+        return (List<Object>) js.executeScript("return window.events.slice()");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Long> got(JavascriptExecutor js) {
+        return ((List<Object>) js.executeScript("return window.got.slice()")).stream().map(o -> ((Number) o).longValue()).toList();
+    }
+}
