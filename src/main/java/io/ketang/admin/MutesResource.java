@@ -100,19 +100,13 @@ public class MutesResource {
         state.put("room", room.room());
         state.put("muted", reason != null);
         if (reason != null) {
-            state.put("reason", mutes.businessMutedBecause(room.bid()) != null ? "business" : reason);
+            state.put("reason", reason);
         }
         return state;
     }
 
     private Map<String, Object> businessState(String bid) {
-        String reason = mutes.businessMutedBecause(bid);
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("muted", reason != null);
-        if (reason != null) {
-            state.put("reason", reason);
-        }
-        return state;
+        return Map.of("muted", mutes.businessMuted(bid));
     }
 
     private static boolean wanted(MuteBody body) {

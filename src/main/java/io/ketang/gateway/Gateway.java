@@ -690,13 +690,17 @@ public class Gateway {
         }
     }
 
-    /** Tells this node's clients in the room (or in every room of the business) that chat was muted or unmuted. */
+    /** Tells this node's clients in the rooms concerned (one, a business's, or all) that chat was muted or unmuted. */
     void onMuteChanged(@Observes MuteChanged change) {
         for (RoomRef room : rooms.rooms()) {
-            if (room.bid().equals(change.bid()) && (change.room() == null || room.room().equals(change.room()))) {
-                var frame = Json.createObjectBuilder().add("type", "muted").add("room", room.room()).add("muted", change.muted());
-                if (change.muted()) {
-                    frame.add("reason", change.room() == null ? "business" : change.reason());
+            boolean concerned = change.bid() == null
+                    || (room.bid().equals(change.bid()) && (change.room() == null || room.room().equals(change.room())));
+            if (concerned) {
+                // what holds for the room now: lifting a business's mute leaves a room's own in place
+                String reason = mutes.mutedBecause(room);
+                var frame = Json.createObjectBuilder().add("type", "muted").add("room", room.room()).add("muted", reason != null);
+                if (reason != null) {
+                    frame.add("reason", reason);
                 }
                 String text = frame.build().toString();
                 rooms.sessions(room).forEach(s -> s.send(text));

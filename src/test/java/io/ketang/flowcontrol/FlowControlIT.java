@@ -43,8 +43,9 @@ import io.ketang.testing.SecondNode;
 
 /**
  * Flow control on two nodes sharing one Redis (the test servers: a business may push 50 times a
- * second through REST, a room takes 40 unimportant messages a second and is muted after 2 seconds
- * over it, lifted after 2 calm seconds; a user may chat 10 times a second).
+ * second through REST, a room takes 40 unimportant messages a second and the cluster 60, each is
+ * muted after 2 seconds over its limit and lifted after 2 calm seconds; a user may chat 10 times a
+ * second).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -100,6 +101,22 @@ class FlowControlIT {
         return client.next(f -> f.containsKey("id") && f.getInt("id") == id, Duration.ofSeconds(10));
     }
 
+    /** Ten students of the room, half on each node, chatting 8 times a second each (80/s, twice the room's limit). */
+    private List<KetangClient> flooders(String bid, String room, long firstUin) {
+        List<KetangClient> flooders = new ArrayList<>();
+        for (long uin = firstUin; uin < firstUin + 10; uin++) {
+            flooders.add(enter(uin % 2 == 0 ? nodeA : nodeB, bid, uin, "student", room));
+        }
+        return flooders;
+    }
+
+    private static java.util.concurrent.ScheduledFuture<?> flood(ScheduledExecutorService pace, List<KetangClient> flooders,
+                                                               String room) {
+        AtomicInteger ids = new AtomicInteger(1000);
+        return pace.scheduleAtFixedRate(() -> flooders.forEach(s -> s.send(chat(room, ids.incrementAndGet()))),
+                0, 125, TimeUnit.MILLISECONDS);
+    }
+
     @Test
     void twoNodesHammeringOneBusinessLimitAdmitNoMoreThanItPerSecond() throws Exception {
         KetangHttp.liveRoom(nodeA, "flow-1", "fl-1");
@@ -142,7 +159,9 @@ class FlowControlIT {
         assertThat(refused.get()).as("the hammering went past the limit").isPositive();
         assertThat(retryAfterSeen.get()).isBetween(1L, 1000L);
 
-        String metrics = KetangHttp.get(nodeA, "/metrics?scope=application").body();
+        // whichever node refused them counted them
+        String metrics = KetangHttp.get(nodeA, "/metrics?scope=application").body()
+                + KetangHttp.get(nodeB, "/metrics?scope=application").body();
         assertThat(metrics.lines()).as("refusals are counted by limit and business")
                 .anySatisfy(line -> assertThat(line).startsWith("ketang_flow_admissions_total{")
                         .contains("bid=\"flow-1\"", "limit=\"business\"", "verdict=\"rate_limited\""));
@@ -157,13 +176,8 @@ class FlowControlIT {
         try (KetangClient teacher = enter(nodeA, "flow-2", 1, "teacher", "flood-1");
              KetangClient watcher = enter(nodeB, "flow-2", 300, "student", "flood-1");
              KetangClient calm = enter(nodeB, "flow-2", 400, "student", "calm-1")) {
-            for (long uin = 301; uin <= 310; uin++) {
-                flooders.add(enter(uin % 2 == 0 ? nodeA : nodeB, "flow-2", uin, "student", "flood-1"));
-            }
-            // 10 students at 8 chats a second each: twice the room's limit of 40
-            AtomicInteger ids = new AtomicInteger(1000);
-            var flooding = pace.scheduleAtFixedRate(() -> flooders.forEach(s -> s.send(chat("flood-1", ids.incrementAndGet()))),
-                    0, 125, TimeUnit.MILLISECONDS);
+            flooders.addAll(flooders("flow-2", "flood-1", 301));
+            var flooding = flood(pace, flooders, "flood-1");
             KetangClient one = flooders.get(0);
             JsonObject limited = one.next(f -> "error".equals(f.getString("type")) && "RATE_LIMITED".equals(f.getString("code")),
                     Duration.ofSeconds(10));
@@ -196,6 +210,39 @@ class FlowControlIT {
             watcher.send(chat("flood-1", 2));
             assertThat(reply(watcher, 2).getString("type")).isEqualTo("sent");
             assertThat(calm.closed()).isFalse();
+        } finally {
+            pace.shutdownNow();
+            flooders.forEach(KetangClient::close);
+        }
+    }
+
+    @Test
+    void twoFloodedRoomsTogetherOverTheClusterLimitMuteEveryRoomUntilCalm() throws Exception {
+        KetangHttp.liveRoom(nodeA, "flow-6", "busy-1");
+        KetangHttp.liveRoom(nodeA, "flow-6", "busy-2");
+        KetangHttp.liveRoom(nodeA, "flow-7", "quiet-1");
+        List<KetangClient> flooders = new ArrayList<>();
+        ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
+        // a room of another business, where nobody floods
+        try (KetangClient quiet = enter(nodeB, "flow-7", 800, "student", "quiet-1")) {
+            List<KetangClient> first = flooders("flow-6", "busy-1", 801);
+            List<KetangClient> second = flooders("flow-6", "busy-2", 821);
+            flooders.addAll(first);
+            flooders.addAll(second);
+            // each room admits its 40 a second: together 80 against the cluster's 60
+            var floods = List.of(flood(pace, first, "busy-1"), flood(pace, second, "busy-2"));
+
+            JsonObject muted = quiet.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(15));
+            assertThat(muted.getBoolean("muted")).isTrue();
+            assertThat(muted.getString("reason")).isEqualTo("cluster");
+            quiet.send(chat("quiet-1", 1));
+            assertThat(reply(quiet, 1).getString("code")).isEqualTo("MUTED");
+
+            floods.forEach(f -> f.cancel(false));
+            JsonObject lifted = quiet.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(20));
+            assertThat(lifted.getBoolean("muted")).isFalse();
+            quiet.send(chat("quiet-1", 2));
+            assertThat(reply(quiet, 2).getString("type")).isEqualTo("sent");
         } finally {
             pace.shutdownNow();
             flooders.forEach(KetangClient::close);

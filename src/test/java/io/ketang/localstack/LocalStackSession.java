@@ -98,6 +98,7 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_FLOW_AUTO_MUTE_AFTER_WINDOWS=2");
         lines.add("KETANG_FLOW_AUTO_MUTE_CALM_WINDOWS=2");
         lines.add("KETANG_FLOW_BUSINESS_PUSHES_PER_SEC=50");
+        lines.add("KETANG_FLOW_CLUSTER_PUSHES_PER_SEC=60");
         // a send to an unreachable Kafka fails within seconds instead of 40
         lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_MAX_BLOCK_MS=3000");
         lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_DELIVERY_TIMEOUT_MS=8000");

@@ -26,8 +26,8 @@ import io.ketang.shared.RoomRef;
  * Admission for everything that is pushed, in the order the design gives: a muted room refuses
  * chat; each room's unimportant traffic has a limit shared by all nodes (over it, the room is
  * refused and, after {@code auto-mute.after-windows} seconds in a row, muted until calm); the
- * cluster has a limit on unimportant pushes a second; each business has a limit on its REST
- * pushes. Important messages are never refused by flow control. Every verdict is counted in
+ * cluster has a limit on unimportant pushes a second (over it for as long, chat is muted in every
+ * room until calm); each business has a limit on its REST pushes. Important messages are never refused by flow control. Every verdict is counted in
  * metrics ({@code ketang_flow_admissions_total} by limit, business and verdict).
  */
 @ApplicationScoped
@@ -84,7 +84,7 @@ public class FlowControl {
     @PostConstruct
     void init() {
         roomChat = new SharedLimit("room-chat", roomChatPerSec, autoMuteAfter, roomChatWhenDown, redis, System::nanoTime);
-        cluster = new SharedLimit("cluster", clusterPerSec, 1, clusterWhenDown, redis, System::nanoTime);
+        cluster = new SharedLimit("cluster", clusterPerSec, autoMuteAfter, clusterWhenDown, redis, System::nanoTime);
         business = new SharedLimit("business", businessPerSec, 1, businessWhenDown, redis, System::nanoTime);
         // rooms and businesses with no live lease are forgotten now and then
         forgetting = scheduler.scheduleWithFixedDelay(() -> {
@@ -107,30 +107,39 @@ public class FlowControl {
      */
     public Admission admitRoomMessage(RoomRef room, String kind, boolean staff) {
         if (!staff && "chat".equals(kind)) {
-            String mutedBecause = mutes.mutedBecause(room);
-            if (mutedBecause != null) {
-                if ("auto".equals(mutedBecause)) {
-                    mutes.refusedWhileMuted(room);
+            MuteBoard.Muted muted = mutes.mutedBy(room);
+            if (muted != null) {
+                if (muted.auto()) {
+                    mutes.refusedWhileMuted(muted.key());
                 }
                 return count("mute", room.bid(), Admission.MUTED);
             }
         }
         SharedLimit.Outcome inRoom = roomChat.tryAcquire(room.key());
         if (!inRoom.admission().admitted()) {
-            if (inRoom.refusedStreak() >= autoMuteAfter && mutes.autoMute(room)) {
-                metrics.counter("ketang_flow_auto_mutes", new Tag("bid", room.bid())).inc();
-                LOG.log(Level.INFO, "Room {0} over its chat limit for {1} s: chat muted until calm",
-                        new Object[] {room.key(), autoMuteAfter});
-            }
+            autoMuteAfterStreak(inRoom, room.key(), room.bid());
             return count(roomChat.name(), room.bid(), inRoom.admission());
         }
         count(roomChat.name(), room.bid(), Admission.ADMITTED);
         return admitInCluster(room.bid());
     }
 
+    /** Over a limit for {@code auto-mute.after-windows} seconds in a row: chat is muted (room or cluster). */
+    private void autoMuteAfterStreak(SharedLimit.Outcome outcome, String key, String bid) {
+        if (outcome.refusedStreak() >= autoMuteAfter && mutes.autoMute(key)) {
+            metrics.counter("ketang_flow_auto_mutes", new Tag("bid", bid)).inc();
+            LOG.log(Level.INFO, "{0} over its limit for {1} s: chat muted until calm",
+                    new Object[] {MuteBoard.CLUSTER.equals(key) ? "The cluster" : "Room " + key, autoMuteAfter});
+        }
+    }
+
     /** An unimportant message from a business backend (REST), after its business limit. */
     public Admission admitInCluster(String bid) {
-        return count(cluster.name(), bid, cluster.tryAcquire("all").admission());
+        SharedLimit.Outcome outcome = cluster.tryAcquire("all");
+        if (!outcome.admission().admitted()) {
+            autoMuteAfterStreak(outcome, MuteBoard.CLUSTER, bid);
+        }
+        return count(cluster.name(), bid, outcome.admission());
     }
 
     /** A push from a business backend through REST, important or not. */

@@ -35,13 +35,14 @@ public class Mutes {
                 new Tag("muted", Boolean.toString(muted))).inc();
     }
 
-    /** Why chat is muted in the room (auto, admin, staff), or null. */
+    /** Why chat is muted in the room ({@code cluster}, {@code business}, {@code auto}, {@code admin}, {@code staff}), or null. */
     public String mutedBecause(RoomRef room) {
-        return board.mutedBecause(room);
+        MuteBoard.Muted muted = board.mutedBy(room);
+        return muted == null ? null : muted.reason();
     }
 
-    /** Why the business itself is muted, or null. */
-    public String businessMutedBecause(String bid) {
-        return board.businessMutedBecause(bid);
+    /** Whether the business itself is muted (by an admin), not counting a cluster-wide mute. */
+    public boolean businessMuted(String bid) {
+        return board.mutedBy(bid) != null;
     }
 }

@@ -31,8 +31,9 @@ import io.ketang.platform.redis.RedisSubscription;
 import io.ketang.shared.RoomRef;
 
 /**
- * Which rooms and businesses have chat muted. Redis holds the truth ({@code ketang:mute:{bid/room}}
- * and {@code ketang:mute:{bid}}, valued {@code auto:<ms>}, {@code admin} or {@code staff}); every
+ * Which rooms and businesses have chat muted, and whether the whole cluster has. Redis holds the
+ * truth ({@code ketang:mute:{bid/room}}, {@code ketang:mute:{bid}} and {@code ketang:mute:{*}},
+ * valued {@code auto:<ms>}, {@code admin} or {@code staff}); every
  * change is announced on the {@code ketang:mutes} channel, and each node keeps a copy it reads
  * without Redis and refreshes every two seconds (which also repairs an announcement lost while
  * Redis was away).
@@ -97,6 +98,10 @@ public class MuteBoard {
     @ConfigProperty(name = "ketang.flow.room-chat-per-sec", defaultValue = "200")
     long roomChatPerSec;
 
+    @Inject
+    @ConfigProperty(name = "ketang.flow.cluster-pushes-per-sec", defaultValue = "20000")
+    long clusterPerSec;
+
     /** Lifted when the chat tried in the room stays below this share of its limit. */
     @Inject
     @ConfigProperty(name = "ketang.flow.auto-mute.lift-ratio", defaultValue = "0.5")
@@ -125,20 +130,45 @@ public class MuteBoard {
         }
     }
 
-    /** The reason chat is muted in the room (its own mute or its business's), or null when it is not. */
-    public String mutedBecause(RoomRef room) {
-        String business = state(room.bid());
-        if (!business.isEmpty()) {
-            return reasonOf(business);
-        }
-        String own = state(room.key());
-        return own.isEmpty() ? null : reasonOf(own);
+    /** The key of the cluster-wide mute. */
+    public static final String CLUSTER = "*";
+
+    /**
+     * What mutes a room's chat: the cluster's, its business's or its own mute, in that order.
+     *
+     * @param key    {@link #CLUSTER}, the bid, or {@code bid/room}
+     * @param reason how clients are told: {@code cluster}, {@code business}, or the room's own
+     *               {@code auto}, {@code admin} or {@code staff}
+     * @param auto   set automatically by flow control (lifted when calm)
+     */
+    public record Muted(String key, String reason, boolean auto) {
     }
 
-    /** The business's own mute reason, or null. */
-    public String businessMutedBecause(String bid) {
-        String business = state(bid);
-        return business.isEmpty() ? null : reasonOf(business);
+    /** What mutes the room's chat, or null when nothing does. */
+    public Muted mutedBy(RoomRef room) {
+        for (String key : new String[] {CLUSTER, room.bid(), room.key()}) {
+            String value = state(key);
+            if (!value.isEmpty()) {
+                return new Muted(key, wireReason(key, value), value.startsWith("auto:"));
+            }
+        }
+        return null;
+    }
+
+    /** What mutes the key itself (not what is above it), or null. */
+    public Muted mutedBy(String key) {
+        String value = state(key);
+        return value.isEmpty() ? null : new Muted(key, wireReason(key, value), value.startsWith("auto:"));
+    }
+
+    private static String wireReason(String key, String value) {
+        if (CLUSTER.equals(key)) {
+            return "cluster";
+        }
+        if (key.indexOf('/') < 0) {
+            return "business";
+        }
+        return value.startsWith("auto:") ? "auto" : value;
     }
 
     private String state(String key) {
@@ -169,20 +199,23 @@ public class MuteBoard {
         }
     }
 
-    /** Mutes a room automatically unless it is muted already; true when this call muted it. */
-    public boolean autoMute(RoomRef room) {
+    /**
+     * Mutes a room ({@code bid/room}) or the cluster ({@link #CLUSTER}) automatically unless it is
+     * muted already; true when this call muted it.
+     */
+    public boolean autoMute(String key) {
         String value = "auto:" + System.currentTimeMillis();
-        String ok = redis.set(muteKey(room.key()), value, SetParams.setParams().nx());
+        String ok = redis.set(muteKey(key), value, SetParams.setParams().nx());
         if (!"OK".equals(ok)) {
             return false;
         }
-        announce(room.key(), value);
+        announce(key, value);
         return true;
     }
 
-    /** Counts a chat refused because the room is auto-muted (the calm check needs it). */
-    public void refusedWhileMuted(RoomRef room) {
-        refused.computeIfAbsent(room.key(), k -> new AtomicLong()).incrementAndGet();
+    /** Counts a chat refused because of an automatic mute (the calm check needs it). */
+    public void refusedWhileMuted(String key) {
+        refused.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
     }
 
     private void announce(String key, String value) {
@@ -212,11 +245,12 @@ public class MuteBoard {
             return;
         }
         int slash = key.indexOf('/');
-        String bid = slash < 0 ? key : key.substring(0, slash);
+        String bid = CLUSTER.equals(key) ? null : slash < 0 ? key : key.substring(0, slash);
         String room = slash < 0 ? null : key.substring(slash + 1);
-        LOG.log(Level.INFO, "Chat in {0} {1} ({2})", new Object[] {key, value.isEmpty() ? "unmuted" : "muted",
-                value.isEmpty() ? "-" : reasonOf(value)});
-        changed.fire(new MuteChanged(bid, room, !value.isEmpty(), value.isEmpty() ? "" : reasonOf(value)));
+        String reason = value.isEmpty() ? "" : wireReason(key, value);
+        LOG.log(Level.INFO, "Chat in {0} {1} {2}", new Object[] {CLUSTER.equals(key) ? "every room" : key,
+                value.isEmpty() ? "unmuted" : "muted", reason});
+        changed.fire(new MuteChanged(bid, room, !value.isEmpty(), reason));
     }
 
     /**
@@ -244,7 +278,8 @@ public class MuteBoard {
     private void reportCalm(String roomKey) {
         AtomicLong count = refused.get(roomKey);
         long attempts = count == null ? 0 : count.getAndSet(0);
-        long threshold = Math.max(1, (long) (roomChatPerSec * liftRatio));
+        long limit = CLUSTER.equals(roomKey) ? clusterPerSec : roomChatPerSec;
+        long threshold = Math.max(1, (long) (limit * liftRatio));
         Object lifted = CALM.run(redis, List.of("ketang:flow:muted-chat:{" + roomKey + "}", muteKey(roomKey)),
                 List.of(Long.toString(attempts), Long.toString(threshold), Long.toString(SharedLimit.WINDOW_MS),
                         Integer.toString(calmWindows)));
@@ -262,10 +297,6 @@ public class MuteBoard {
         for (int i = 0; i < keys.size(); i++) {
             apply(keys.get(i), orEmpty(values.get(i)));
         }
-    }
-
-    private static String reasonOf(String value) {
-        return value.startsWith("auto:") ? "auto" : value;
     }
 
     private static String orEmpty(String s) {
