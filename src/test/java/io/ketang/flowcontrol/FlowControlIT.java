@@ -187,6 +187,8 @@ class FlowControlIT {
             JsonObject sampled = watcher.next(f -> "batch".equals(f.getString("type")) && f.getInt("dropped") > 0,
                     Duration.ofSeconds(10));
             assertThat(sampled.getJsonArray("items")).isNotEmpty();
+            assertThat(KetangHttp.get(nodeB, "/metrics?scope=application").body().lines())
+                    .anySatisfy(line -> assertThat(line).startsWith("ketang_push_sampled_out_total{").contains("bid=\"flow-2\""));
 
             // two seconds over the limit: chat is muted, on both nodes
             JsonObject muted = watcher.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(15));

@@ -18,6 +18,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 import io.ketang.push.api.RoomMessageArrived;
 import io.ketang.push.api.Target;
@@ -43,6 +45,9 @@ public class Delivery {
 
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    MetricRegistry metrics;
 
     @Inject
     @ConfigProperty(name = "ketang.push.batch-window-ms", defaultValue = "200")
@@ -110,6 +115,10 @@ public class Delivery {
                     frame.append(batch.items().get(i));
                 }
                 frame.append("],\"dropped\":").append(batch.dropped()).append('}');
+                if (batch.dropped() > 0) {
+                    metrics.counter("ketang_push_sampled_out", new Tag("bid", batch.room().bid())).inc(batch.dropped());
+                }
+                metrics.counter("ketang_push_batches", new Tag("bid", batch.room().bid())).inc();
                 arrived.fire(new RoomMessageArrived(batch.room(), Target.ROOM, frame.toString()));
             }
         } catch (RuntimeException e) {
