@@ -126,7 +126,7 @@ class FlowControlIT {
         Map<Long, AtomicInteger> admittedIn = new ConcurrentHashMap<>();
         AtomicLong refused = new AtomicLong();
         AtomicLong retryAfterSeen = new AtomicLong();
-        long until = System.currentTimeMillis() + 4_500;
+        long until = System.currentTimeMillis() + 7_000;
         ExecutorService threads = Executors.newFixedThreadPool(16);
         List<CompletableFuture<Void>> hammers = new ArrayList<>();
         for (int t = 0; t < 16; t++) {
