@@ -29,6 +29,7 @@
       this.nextId = 1;
       this.attempt = 0;
       this.closedByUser = false;
+      this.paced = Promise.resolve();  // the turn of the next send refused for a rate limit
     }
 
     connect() {
@@ -53,9 +54,24 @@
       return this.call({ type: 'leave', room });
     }
 
-    /** Resolves with the `sent` reply (with `seq` for important kinds), rejects with the error frame. */
-    send(room, kind, body = {}) {
-      return this.call({ type: 'send', room, kind, body });
+    /**
+     * Resolves with the `sent` reply (with `seq` for important kinds), rejects with the error frame.
+     * Over a rate limit it waits the `retryAfterMs` the server gave and sends again (up to 10 times).
+     * Refused sends take turns, one wait after another, so a burst drains at the rate the server
+     * allows instead of retrying all at once; a page that sends too fast is slowed down, never cut off.
+     */
+    async send(room, kind, body = {}) {
+      let turn = this.paced;
+      for (let attempt = 0; ; attempt++) {
+        await turn;
+        try {
+          return await this.call({ type: 'send', room, kind, body });
+        } catch (e) {
+          if (e.code !== 'RATE_LIMITED' || attempt >= 10) throw e;
+          const wait = e.retryAfterMs || 1000;
+          turn = this.paced = this.paced.then(() => new Promise(resolve => setTimeout(resolve, wait)));
+        }
+      }
     }
 
     members(room, { role, terminal, after = 0, limit = 100 } = {}) {

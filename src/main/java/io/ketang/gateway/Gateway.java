@@ -184,9 +184,6 @@ public class Gateway {
         if (session == null) {
             return;
         }
-        if (!admitFrame(session)) {
-            return;
-        }
         if (tooLarge(text)) {
             if (++session.tooLarge > 1) {
                 close(socket, CloseCodes.TOO_LARGE, "too large");
@@ -196,12 +193,16 @@ public class Gateway {
             return;
         }
         JsonObject frame = Frames.parse(text);
+        // every frame counts against the budget, unreadable ones too; a refusal names the frame's id
+        Long id = frame == null ? null : Frames.id(frame);
+        if (!admitFrame(session, id)) {
+            return;
+        }
         if (frame == null) {
             session.send(Frames.error(null, ErrorCode.BAD_FRAME, "a frame is one JSON object with a string type"));
             return;
         }
         String type = frame.getString("type");
-        Long id = Frames.id(frame);
         if (!session.authenticated() && !"hello".equals(type)) {
             session.send(Frames.error(id, ErrorCode.UNAUTHORIZED, "say hello first"));
             return;
@@ -446,7 +447,7 @@ public class Gateway {
     }
 
     /** The per-connection frame budget; a client that ignores RATE_LIMITED long enough is flooding. */
-    private boolean admitFrame(ClientSession session) {
+    private boolean admitFrame(ClientSession session, Long id) {
         long now = System.nanoTime();
         if (session.frames.tryTake(now)) {
             session.refusedInARow = 0;
@@ -456,7 +457,7 @@ public class Gateway {
             close(session.socket, CloseCodes.FLOODING, "flooding");
             return false;
         }
-        session.send(rateLimited(null, "too many frames", session.frames.millisUntilNext(now)));
+        session.send(rateLimited(id, "too many frames", session.frames.millisUntilNext(now)));
         return false;
     }
 

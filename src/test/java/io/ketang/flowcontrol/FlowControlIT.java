@@ -329,7 +329,7 @@ class FlowControlIT {
             int refusals = 0;
             for (int id = 1; id <= 30; id++) {
                 student.send(chat("polite-1", id));
-                JsonObject reply = replyOrFrameRefusal(student, id);
+                JsonObject reply = reply(student, id);
                 while ("error".equals(reply.getString("type"))) {
                     assertThat(reply.getString("code")).isEqualTo("RATE_LIMITED");
                     refusals++;
@@ -339,19 +339,13 @@ class FlowControlIT {
                     int again = id;
                     CompletableFuture.runAsync(() -> student.send(chat("polite-1", again)),
                             CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS)).join();
-                    reply = replyOrFrameRefusal(student, id);
+                    reply = reply(student, id);
                 }
                 assertThat(reply.getString("type")).isEqualTo("sent");
             }
             assertThat(refusals).as("30 chats at once pass a budget of 10 a second").isPositive();
             assertThat(student.closed()).isFalse();
         }
-    }
-
-    /** The reply to the frame with this id, or the refusal of a frame before it was read (it has no id). */
-    private static JsonObject replyOrFrameRefusal(KetangClient client, int id) {
-        return client.next(f -> f.containsKey("id") ? f.getInt("id") == id
-                : "error".equals(f.getString("type")) && "RATE_LIMITED".equals(f.getString("code")), Duration.ofSeconds(10));
     }
 
     private static void start(StackService service) {

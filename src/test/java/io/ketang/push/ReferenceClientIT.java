@@ -32,7 +32,8 @@ import io.ketang.testing.KetangHttp;
 /**
  * The reference JavaScript client served at {@code /js/ketang-client.js}, in a real headless
  * Chromium: it receives important messages in order, and after its connection drops it
- * reconnects by itself, resumes the room with {@code since} and ends with every seq once.
+ * reconnects by itself, resumes the room with {@code since} and ends with every seq once; sending
+ * faster than its chat budget, it waits out each RATE_LIMITED and is never cut off.
  * Needs Debian's chromium and chromium-driver ({@code .ci/run} installs them).
  */
 @ExtendWith(ArquillianExtension.class)
@@ -96,6 +97,19 @@ class ReferenceClientIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> events(js).contains("joined:true"));
             await().atMost(Duration.ofSeconds(20)).until(() -> got(js).size() >= 50);
             assertThat(got(js)).isEqualTo(range(1, 50));
+
+            // 25 chats at once against a budget of 10 a second: the client waits out each RATE_LIMITED
+            js.executeScript("""
+                    window.chats = { sent: 0, failed: [] };
+                    for (let i = 0; i < 25; i++) {
+                      window.kc.send('js-1', 'chat', { text: 'hi ' + i })
+                        .then(() => window.chats.sent++, e => window.chats.failed.push(e.code));
+                    }
+                    """);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) js.executeScript(
+                    "return window.chats.sent + window.chats.failed.length")).intValue() == 25);
+            assertThat(js.executeScript("return window.chats.failed")).asList().isEmpty();
+            assertThat(events(js)).as("never cut off").containsOnlyOnce("close:3000").doesNotContain("close:4429");
         } finally {
             browser.quit();
         }
