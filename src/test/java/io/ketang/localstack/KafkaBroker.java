@@ -47,6 +47,8 @@ final class KafkaBroker implements StackService {
     @Override
     public void start() throws IOException {
         stopStale();
+        StackSettings.requireFree("Kafka", settings.host(), settings.kafkaPort(), "KETANG_LOCAL_KAFKA_PORT");
+        StackSettings.requireFree("Kafka's controller", settings.host(), settings.kafkaControllerPort(), "KETANG_LOCAL_KAFKA_CONTROLLER_PORT");
         Path logDir = dir.resolve("data");
         Path config = dir.resolve("server.properties");
         Files.createDirectories(logDir);

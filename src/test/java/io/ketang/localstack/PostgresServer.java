@@ -42,6 +42,7 @@ final class PostgresServer implements StackService {
     @Override
     public void start() throws IOException {
         stopStale();
+        StackSettings.requireFree("PostgreSQL", settings.host(), settings.postgresPort(), "KETANG_LOCAL_POSTGRES_PORT");
         Files.createDirectories(dataDir.getParent());
         postgres = EmbeddedPostgres.builder()
                 .setPort(settings.postgresPort())

@@ -41,6 +41,7 @@ final class RedisServer implements StackService {
     @Override
     public void start() throws IOException {
         stopStale();
+        StackSettings.requireFree("Redis", settings.host(), settings.redisPort(), "KETANG_LOCAL_REDIS_PORT");
         Files.createDirectories(dir);
         Path executable = ExecutableProvider.newJarResourceProvider().get().toPath();
         process.start(List.of(executable.toString(),

@@ -56,4 +56,18 @@ record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControll
                 "KETANG_DB_USER", DB_USER,
                 "KETANG_DB_PASSWORD", DB_PASSWORD);
     }
+
+    /**
+     * Fails when something else already listens on the port: a server of another run (or another
+     * program) would otherwise be taken for ours. Call after stopping our own stale copy.
+     */
+    static void requireFree(String what, String host, int port, String setting) throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException taken) {
+            throw new java.io.IOException(what + ": port " + port + " on " + host + " is in use by another process"
+                    + " (stop it, or choose another port with " + setting + ")", taken);
+        }
+    }
 }
