@@ -57,8 +57,8 @@ public class Delivery {
     @ConfigProperty(name = "ketang.push.batch-max-items", defaultValue = "100")
     int maxItems;
 
-    /** The highest seq this node delivered per room; only the push consumer thread writes it. */
-    private final Map<RoomRef, Long> delivered = new ConcurrentHashMap<>();
+    /** The seqs this node delivered per room (the highest and a window below it). */
+    private final Map<RoomRef, DeliveredSeqs> delivered = new ConcurrentHashMap<>();
     private BatchMerger merger;
     private Future<?> flushing;
 
@@ -80,11 +80,9 @@ public class Delivery {
 
     /** An important message; skipped when this node already delivered its seq. */
     public void important(RoomRef room, long seq, String frame) {
-        Long last = delivered.get(room);
-        if (last != null && seq <= last) {
+        if (!delivered.computeIfAbsent(room, r -> new DeliveredSeqs()).firstTime(seq)) {
             return;
         }
-        delivered.put(room, seq);
         arrived.fire(new RoomMessageArrived(room, Target.ROOM, frame));
     }
 
