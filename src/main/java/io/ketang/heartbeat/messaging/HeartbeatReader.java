@@ -46,20 +46,11 @@ public class HeartbeatReader {
     @Resource
     ManagedThreadFactory threads;
 
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, String> consumer;
+    private final ConsumerLoop loop = new ConsumerLoop("Heartbeat reader", LOG);
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        running = true;
-        Thread reader = threads.newThread(this::run);
-        reader.setName("ketang-heartbeat-reader");
-        reader.setDaemon(true);
-        reader.start();
-    }
-
-    private void run() {
         String topic = config.getValue("ketang.topic.heartbeats.name", String.class);
-        ConsumerLoop.run("Heartbeat reader", () -> running, () -> new KafkaConsumer<>(properties()), c -> consumer = c, kafka -> {
+        loop.start(threads, "ketang-heartbeat-reader", () -> new KafkaConsumer<>(properties()), kafka -> {
             kafka.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> parts) {
@@ -78,7 +69,7 @@ public class HeartbeatReader {
                     owner.assigned(parts.stream().map(TopicPartition::partition).toList(), count);
                 }
             });
-            while (running) {
+            while (loop.running()) {
                 for (ConsumerRecord<String, String> record : kafka.poll(Duration.ofMillis(500))) {
                     try {
                         owner.beat(HeartbeatRecords.beat(record.key(), record.value()));
@@ -87,7 +78,7 @@ public class HeartbeatReader {
                     }
                 }
             }
-        }, LOG);
+        });
     }
 
     private Properties properties() {
@@ -103,10 +94,6 @@ public class HeartbeatReader {
 
     @PreDestroy
     void stop() {
-        running = false;
-        KafkaConsumer<String, String> kafka = consumer;
-        if (kafka != null) {
-            kafka.wakeup();
-        }
+        loop.stop();
     }
 }

@@ -73,18 +73,14 @@ public class MemberReplica {
     ManagedThreadFactory threads;
 
     private final MemberDirectory directory = new MemberDirectory();
-    private volatile boolean running;
+    private final ConsumerLoop loop = new ConsumerLoop("Member replica reader", LOG);
     private volatile boolean caughtUp;
-    private volatile KafkaConsumer<String, String> consumer;
     private volatile int snapshotLoaded;
     private volatile long replayed;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        running = true;
-        Thread reader = threads.newThread(this::run);
-        reader.setName("ketang-member-replica");
-        reader.setDaemon(true);
-        reader.start();
+        Path file = Path.of(snapshotFile);
+        loop.start(threads, "ketang-member-replica", () -> new KafkaConsumer<>(config()), kafka -> replicate(kafka, file));
     }
 
     public MemberDirectory directory() {
@@ -99,12 +95,6 @@ public class MemberReplica {
     /** Entries loaded from the snapshot at start, and records replayed since. */
     public String progress() {
         return snapshotLoaded + " from snapshot, " + replayed + " replayed";
-    }
-
-    private void run() {
-        Path file = Path.of(snapshotFile);
-        ConsumerLoop.run("Member replica reader", () -> running, () -> new KafkaConsumer<>(config()), c -> consumer = c,
-                kafka -> replicate(kafka, file), LOG);
     }
 
     /** Loads the snapshot, replays the rest, then follows the topic, snapshotting as it goes, until stopped. */
@@ -137,7 +127,7 @@ public class MemberReplica {
         }
         Map<TopicPartition, Long> end = kafka.endOffsets(partitions);
         long nextSnapshot = System.currentTimeMillis() + snapshotEveryMs;
-        while (running) {
+        while (loop.running()) {
             org.apache.kafka.clients.consumer.ConsumerRecords<String, String> records;
             try {
                 records = kafka.poll(Duration.ofMillis(200));
@@ -167,7 +157,7 @@ public class MemberReplica {
     }
 
     private String topicId() {
-        while (running) {
+        while (loop.running()) {
             try {
                 return admin.topicId(topic, 10_000);
             } catch (Exception notYet) {
@@ -178,7 +168,7 @@ public class MemberReplica {
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<String, String> kafka) {
-        while (running) {
+        while (loop.running()) {
             List<PartitionInfo> infos = kafka.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
@@ -229,10 +219,6 @@ public class MemberReplica {
 
     @PreDestroy
     void stop() {
-        running = false;
-        KafkaConsumer<String, String> kafka = consumer;
-        if (kafka != null) {
-            kafka.wakeup();
-        }
+        loop.stop();
     }
 }
