@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import redis.clients.jedis.UnifiedJedis;
 
 import io.ketang.shared.RoomRef;
+import io.ketang.platform.redis.RedisScript;
 
 /**
  * Small-class groups: the n-th student to enter a room takes seat n, and seats fill groups in
@@ -18,7 +19,7 @@ import io.ketang.shared.RoomRef;
 @ApplicationScoped
 public class GroupSeats {
 
-    private static final String SEAT = """
+    private static final RedisScript SEAT = new RedisScript("""
             local group = redis.call('HGET', KEYS[1], ARGV[1])
             if not group then
               local seat = redis.call('INCR', KEYS[2])
@@ -27,7 +28,7 @@ public class GroupSeats {
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('PEXPIRE', KEYS[2], ARGV[3])
-            return group""";
+            return group""");
 
     /** Seats are forgotten a day after the room's last join. */
     static final long KEEP_MS = 24L * 3600 * 1000;
@@ -37,7 +38,7 @@ public class GroupSeats {
 
     /** The student's group in a room of groups of {@code size}. */
     public String groupOf(RoomRef room, long uin, int size) {
-        Object group = redis.eval(SEAT, List.of("ketang:groups:" + room.key(), "ketang:seats:" + room.key()),
+        Object group = SEAT.run(redis, List.of("ketang:groups:" + room.key(), "ketang:seats:" + room.key()),
                 List.of(String.valueOf(uin), String.valueOf(size), String.valueOf(KEEP_MS)));
         return String.valueOf(group);
     }

@@ -12,6 +12,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 import io.ketang.shared.Terminal;
+import io.ketang.platform.redis.RedisScript;
 
 /**
  * Who is connected where, across nodes, in Redis: one key per (bid, uin, terminal),
@@ -23,20 +24,20 @@ import io.ketang.shared.Terminal;
 public class SessionRegistry {
 
     /** Sets the entry only if it is absent or still ours, and refreshes its expiry. */
-    private static final String REFRESH = """
+    private static final RedisScript REFRESH = new RedisScript("""
             local current = redis.call('GET', KEYS[1])
             if current == false or current == ARGV[1] then
               redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
               return 1
             end
-            return 0""";
+            return 0""");
 
     /** Deletes the entry only if it is still ours: a newer session's entry stays. */
-    private static final String RELEASE = """
+    private static final RedisScript RELEASE = new RedisScript("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               return redis.call('DEL', KEYS[1])
             end
-            return 0""";
+            return 0""");
 
     @Inject
     UnifiedJedis redis;
@@ -56,13 +57,13 @@ public class SessionRegistry {
 
     /** Keeps the session's entry alive; false when a newer session has taken the terminal. */
     public boolean refresh(String bid, long uin, Terminal terminal, SessionEntry entry) {
-        Object result = redis.eval(REFRESH, List.of(key(bid, uin, terminal)), List.of(entry.encode(), String.valueOf(ttlMs)));
+        Object result = REFRESH.run(redis, List.of(key(bid, uin, terminal)), List.of(entry.encode(), String.valueOf(ttlMs)));
         return Long.valueOf(1).equals(result);
     }
 
     /** Removes the session's entry, unless a newer session has already taken the terminal. */
     public void release(String bid, long uin, Terminal terminal, SessionEntry entry) {
-        redis.eval(RELEASE, List.of(key(bid, uin, terminal)), List.of(entry.encode()));
+        RELEASE.run(redis, List.of(key(bid, uin, terminal)), List.of(entry.encode()));
     }
 
     /** Whether the user holds a live session on any terminal, on any node. */

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.UnifiedJedis;
 
 import io.ketang.shared.RoomRef;
+import io.ketang.platform.redis.RedisScript;
 
 /**
  * Each room's important messages in Redis: a counter ({@code ketang:seq:<bid/room>}) and the
@@ -22,7 +23,7 @@ import io.ketang.shared.RoomRef;
 @ApplicationScoped
 public class History {
 
-    private static final String APPEND = """
+    private static final RedisScript APPEND = new RedisScript("""
             local seq = redis.call('INCR', KEYS[1])
             local frame = ARGV[1] .. seq .. ARGV[2]
             local now = tonumber(ARGV[3])
@@ -42,13 +43,13 @@ public class History {
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[6])
             redis.call('PEXPIRE', KEYS[2], ARGV[6])
-            return {seq, frame}""";
+            return {seq, frame}""");
 
     /** Replaces a seq's message with a void one: the seq stays contiguous and pullable, the message is gone. */
-    private static final String VOID = """
+    private static final RedisScript VOID = new RedisScript("""
             redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
             redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-            return 1""";
+            return 1""");
 
     /** Counters and histories of rooms silent for a day are dropped. */
     static final long IDLE_MS = 24L * 3600 * 1000;
@@ -74,14 +75,14 @@ public class History {
      */
     public Stored append(RoomRef room, String prefix, String suffix, long now) {
         @SuppressWarnings("unchecked")
-        List<Object> result = (List<Object>) redis.eval(APPEND, List.of(seqKey(room), historyKey(room)), List.of(
+        List<Object> result = (List<Object>) APPEND.run(redis, List.of(seqKey(room), historyKey(room)), List.of(
                 prefix, suffix, String.valueOf(now), String.valueOf(keepCount), String.valueOf(keepMs), String.valueOf(IDLE_MS)));
         return new Stored((Long) result.get(0), (String) result.get(1));
     }
 
     /** Marks a seq whose message could not be published as void. */
     public void voidSeq(RoomRef room, long seq, String voidFrame, long now) {
-        redis.eval(VOID, List.of(historyKey(room)), List.of(String.valueOf(seq), now + "|" + voidFrame));
+        VOID.run(redis, List.of(historyKey(room)), List.of(String.valueOf(seq), now + "|" + voidFrame));
     }
 
     /** The room's last seq, 0 when nothing was ever sent. */
