@@ -87,10 +87,7 @@ class FlowControlIT {
     }
 
     private KetangClient enter(URI node, String bid, long uin, String role, String room) {
-        KetangClient client = KetangClient.connect(node);
-        client.hello(KetangHttp.devToken(nodeA, uin, bid, role), "app");
-        assertThat(client.join(room, 1).getString("type")).isEqualTo("joined");
-        return client;
+        return KetangClient.inRoom(node, KetangHttp.devToken(nodeA, uin, bid, role), "app", room);
     }
 
     private static String chat(String room, int id) {

@@ -66,10 +66,7 @@ class MembersAcrossNodesIT {
     }
 
     private KetangClient enter(URI node, long uin, String role, String terminal, String room) {
-        KetangClient client = KetangClient.connect(node);
-        client.hello(KetangHttp.devToken(nodeA, uin, "campus", role), terminal);
-        assertThat(client.join(room, 1).getString("type")).isEqualTo("joined");
-        return client;
+        return KetangClient.inRoom(node, KetangHttp.devToken(nodeA, uin, "campus", role), terminal, room);
     }
 
     private JsonObject counts(URI node, String room) {

@@ -68,10 +68,7 @@ class PushFailuresIT {
     }
 
     private KetangClient enter(long uin, String role, String room) {
-        KetangClient client = KetangClient.connect(app);
-        client.hello(KetangHttp.devToken(app, uin, "academy", role), "web");
-        assertThat(client.join(room, 1).getString("type")).isEqualTo("joined");
-        return client;
+        return KetangClient.inRoom(app, KetangHttp.devToken(app, uin, "academy", role), "web", room);
     }
 
     @Test

@@ -57,10 +57,7 @@ class PushIT {
     }
 
     private KetangClient enter(long uin, String role, String room) {
-        KetangClient client = KetangClient.connect(app);
-        client.hello(KetangHttp.devToken(app, uin, "academy", role), uin % 2 == 0 ? "app" : "web");
-        assertThat(client.join(room, 1).getString("type")).isEqualTo("joined");
-        return client;
+        return KetangClient.inRoom(app, KetangHttp.devToken(app, uin, "academy", role), uin % 2 == 0 ? "app" : "web", room);
     }
 
     @Test

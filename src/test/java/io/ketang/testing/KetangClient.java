@@ -51,6 +51,18 @@ public final class KetangClient implements AutoCloseable {
         return connect(base, base.getScheme() + "://" + base.getHost() + ":" + base.getPort());
     }
 
+    /** Connects, says hello with the token and joins the room; fails unless the join is answered {@code joined}. */
+    public static KetangClient inRoom(URI node, String token, String terminal, String room) {
+        KetangClient client = connect(node);
+        client.hello(token, terminal);
+        JsonObject joined = client.join(room, 1);
+        if (!"joined".equals(joined.getString("type"))) {
+            client.close();
+            throw new AssertionError("join " + room + " refused: " + joined);
+        }
+        return client;
+    }
+
     /** Connects with the given Origin header, or none when it is null. */
     public static KetangClient connect(URI base, String origin) {
         return new KetangClient(URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/ws"), origin);
