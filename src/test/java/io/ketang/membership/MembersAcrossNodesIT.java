@@ -160,13 +160,19 @@ class MembersAcrossNodesIT {
                             assertThat(e.getString("reason")).isEqualTo("timeout");
                         });
                     });
+                    // every heartbeat partition moves to the survivor: the group notices B's death
+                    // after its session timeout, which may come after 301's own timeout on A
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                            KetangHttp.get(nodeA, "/api/v1/node", service).json().getJsonArray("heartbeatPartitions"))
+                            .hasSize(6));
+                    // a full timeout after the takeover, 302 (heartbeating on A) is still there
+                    await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                        exitReader.poll(Duration.ofMillis(200)).forEach(r -> exits.add(KetangHttp.Reply.parse(r.value())));
+                        assertThat(exits).noneSatisfy(e -> assertThat(e.getJsonNumber("uin").longValue()).isEqualTo(302));
+                    });
                     JsonObject c = counts(nodeA, "mx-2");
                     assertThat(c.getInt("total")).isEqualTo(2);
                     assertThat(allStudents(nodeA, "mx-2", null)).containsExactly(302L);
-                    assertThat(exits).noneSatisfy(e -> assertThat(e.getJsonNumber("uin").longValue()).isEqualTo(302));
-                    // every heartbeat partition moved to the survivor
-                    assertThat(KetangHttp.get(nodeA, "/api/v1/node", service).json().getJsonArray("heartbeatPartitions"))
-                            .hasSize(6);
                 }
                 lost.close();
                 moving.close();
