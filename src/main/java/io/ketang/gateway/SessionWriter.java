@@ -43,6 +43,12 @@ final class SessionWriter {
         if (closed || finisher.get() != null) {
             return false;
         }
+        // the common case under broadcast: nothing waiting and no write in flight, so this frame
+        // goes out at once without passing through the queue
+        if (queued.get() == 0 && writing.compareAndSet(false, true)) {
+            send(frame);
+            return true;
+        }
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             if (overflowed.compareAndSet(false, true)) {
@@ -89,16 +95,19 @@ final class SessionWriter {
                 continue;
             }
             queued.decrementAndGet();
-            String next = queue.peek() == null ? frame : batch(frame);
-            try {
-                remote.sendText(next, this::written);
-            } catch (RuntimeException e) {
-                // the socket is closing; the close handler cleans up
-                writing.set(false);
-                close();
-                return;
-            }
+            send(queue.peek() == null ? frame : batch(frame));
             return;
+        }
+    }
+
+    /** Starts one write; the caller holds {@link #writing}. */
+    private void send(String text) {
+        try {
+            remote.sendText(text, this::written);
+        } catch (RuntimeException e) {
+            // the socket is closing; the close handler cleans up
+            writing.set(false);
+            close();
         }
     }
 

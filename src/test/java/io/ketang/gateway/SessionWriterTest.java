@@ -107,4 +107,60 @@ class SessionWriterTest {
         writer.finish(closed::incrementAndGet);
         assertThat(closed).hasValue(1);
     }
+
+    @Test
+    void framesOfferedFromManyThreadsAllGoOutOnceEachInTheOrderEachThreadGaveThem() throws Exception {
+        int threads = 4;
+        int perThread = 20_000;
+        List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger inFlight = new AtomicInteger();
+        var completer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
+                    if (inFlight.incrementAndGet() != 1) {
+                        throw new IllegalStateException("a second write in flight");
+                    }
+                    written.add((String) args[0]);
+                    completer.execute(() -> {
+                        inFlight.decrementAndGet();
+                        ((SendHandler) args[1]).onResult(new SendResult());
+                    });
+                    return null;
+                });
+        SessionWriter writer = new SessionWriter(remote, Integer.MAX_VALUE, w -> { });
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            pool.execute(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int n = 0; n < perThread; n++) {
+                    writer.offer("{\"t\":" + thread + ",\"n\":" + n + "}");
+                }
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> writer.queued() == 0 && inFlight.get() == 0);
+        completer.shutdown();
+
+        int[] next = new int[threads];
+        synchronized (written) {
+            for (String text : written) {
+                JsonObject frame = Json.createReader(new StringReader(text)).readObject();
+                List<JsonObject> frames = frame.containsKey("frames")
+                        ? frame.getJsonArray("frames").getValuesAs(JsonObject.class) : List.of(frame);
+                for (JsonObject f : frames) {
+                    assertThat(f.getInt("n")).isEqualTo(next[f.getInt("t")]++);
+                }
+            }
+        }
+        assertThat(next).containsOnly(perThread);
+    }
 }
