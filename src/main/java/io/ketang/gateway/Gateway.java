@@ -92,6 +92,9 @@ public class Gateway {
     @Inject
     NodeChannel nodeChannel;
 
+    @Inject
+    Flusher flusher;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -169,7 +172,7 @@ public class Gateway {
 
     void opened(Session socket) {
         SessionWriter writer = new SessionWriter(socket.getAsyncRemote(), outboundQueue,
-                w -> close(socket, CloseCodes.TOO_SLOW, "too slow"));
+                w -> close(socket, CloseCodes.TOO_SLOW, "too slow"), flusher::schedule);
         ClientSession session = new ClientSession(socket, writer, new TokenBucket(studentRate, studentBurst, System.nanoTime()));
         sessions.put(socket.getId(), session);
         session.helloDeadline = scheduler.schedule(() -> {

@@ -28,7 +28,7 @@ class LocalRooms {
 
     /**
      * Hands one encoded frame to every session in the room here that the target matches; never
-     * waits on a slow one.
+     * waits on a slow one, and leaves the socket writes to the {@link Flusher}.
      */
     int deliver(RoomRef room, Target target, String frame) {
         Set<ClientSession> sessions = rooms.get(room);
@@ -43,7 +43,7 @@ class LocalRooms {
                     || !target.matches(who.uin(), who.role(), session.terminal, session.groups.get(room)))) {
                 continue;
             }
-            if (session.writer.offer(frame)) {
+            if (session.writer.offerLater(frame)) {
                 delivered++;
             }
         }

@@ -22,6 +22,10 @@ final class SessionWriter {
     private final RemoteEndpoint.Async remote;
     private final int capacity;
     private final Consumer<SessionWriter> onOverflow;
+    /** Starts this writer's write later, from another thread (see {@link #offerLater}). */
+    private final Consumer<SessionWriter> later;
+    /** True while this writer waits for {@link #later} to call {@link #flush}. */
+    private final AtomicBoolean flushPending = new AtomicBoolean();
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
     /** Frames in the queue; guards the capacity without a lock. */
     private final AtomicInteger queued = new AtomicInteger();
@@ -32,10 +36,12 @@ final class SessionWriter {
     /** Set by {@link #finish}: runs once, when what was queued before it has been written. */
     private final java.util.concurrent.atomic.AtomicReference<Runnable> finisher = new java.util.concurrent.atomic.AtomicReference<>();
 
-    SessionWriter(RemoteEndpoint.Async remote, int capacity, Consumer<SessionWriter> onOverflow) {
+    SessionWriter(RemoteEndpoint.Async remote, int capacity, Consumer<SessionWriter> onOverflow,
+            Consumer<SessionWriter> later) {
         this.remote = remote;
         this.capacity = capacity;
         this.onOverflow = onOverflow;
+        this.later = later;
     }
 
     /** Queues a frame; false when the session is closed or closing, or its queue is full. */
@@ -49,6 +55,36 @@ final class SessionWriter {
             send(frame);
             return true;
         }
+        if (!enqueue(frame)) {
+            return false;
+        }
+        writeNext();
+        return true;
+    }
+
+    /**
+     * Queues a frame and leaves the write to {@code later}, which calls {@link #flush} from its own
+     * thread; false as for {@link #offer}. A broadcast uses this so that it never writes itself,
+     * and frames that pile up meanwhile leave together.
+     */
+    boolean offerLater(String frame) {
+        if (closed || finisher.get() != null || !enqueue(frame)) {
+            return false;
+        }
+        // a write in flight takes this frame when it completes; otherwise ask for one, once
+        if (!writing.get() && flushPending.compareAndSet(false, true)) {
+            later.accept(this);
+        }
+        return true;
+    }
+
+    /** Starts a write of what is queued, unless one is in flight. */
+    void flush() {
+        flushPending.set(false);
+        writeNext();
+    }
+
+    private boolean enqueue(String frame) {
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             if (overflowed.compareAndSet(false, true)) {
@@ -57,7 +93,6 @@ final class SessionWriter {
             return false;
         }
         queue.add(frame);
-        writeNext();
         return true;
     }
 

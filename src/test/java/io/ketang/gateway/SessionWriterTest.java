@@ -43,7 +43,7 @@ class SessionWriterTest {
     @Test
     void oneWriteInFlightAndWhatPilesUpGoesOutTogether() {
         Socket socket = new Socket();
-        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { });
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { }, w -> { });
 
         writer.offer("{\"n\":1}");
         writer.offer("{\"n\":2}");
@@ -64,10 +64,39 @@ class SessionWriterTest {
     }
 
     @Test
+    void aBroadcastLeavesTheWriteToLaterAndWhatPilesUpMeanwhileGoesOutInOneWrite() {
+        Socket socket = new Socket();
+        List<SessionWriter> asked = new ArrayList<>();
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { }, asked::add);
+
+        assertThat(writer.offerLater("{\"n\":1}")).isTrue();
+        assertThat(writer.offerLater("{\"n\":2}")).isTrue();
+        assertThat(socket.written).isEmpty();
+        assertThat(asked).hasSize(1); // asked once, however many frames wait
+
+        asked.remove(0).flush();
+        assertThat(socket.written).hasSize(1);
+        JsonObject batch = Json.createReader(new StringReader(socket.written.get(0))).readObject();
+        assertThat(batch.getJsonArray("frames").getValuesAs(JsonObject.class))
+                .extracting(f -> f.getInt("n")).containsExactly(1, 2);
+
+        // while a write is in flight, its completion takes the next frames: nobody is asked
+        writer.offerLater("{\"n\":3}");
+        assertThat(asked).isEmpty();
+        socket.completeWrite();
+        assertThat(socket.written).last().isEqualTo("{\"n\":3}");
+
+        // once idle again, the next broadcast asks again
+        socket.completeWrite();
+        writer.offerLater("{\"n\":4}");
+        assertThat(asked).hasSize(1);
+    }
+
+    @Test
     void aFullQueueRefusesAndReportsTheOverflowOnce() {
         Socket socket = new Socket();
         AtomicInteger overflows = new AtomicInteger();
-        SessionWriter writer = new SessionWriter(socket.remote, 3, w -> overflows.incrementAndGet());
+        SessionWriter writer = new SessionWriter(socket.remote, 3, w -> overflows.incrementAndGet(), w -> { });
 
         assertThat(writer.offer("{}")).isTrue(); // in flight
         assertThat(writer.offer("{}")).isTrue();
@@ -82,7 +111,7 @@ class SessionWriterTest {
     @Test
     void finishWritesWhatIsQueuedThenClosesAndTakesNothingMore() {
         Socket socket = new Socket();
-        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { });
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { }, w -> { });
         AtomicInteger closed = new AtomicInteger();
 
         writer.offer("{\"n\":1}");
@@ -101,7 +130,7 @@ class SessionWriterTest {
     @Test
     void finishOnAnIdleWriterClosesAtOnce() {
         Socket socket = new Socket();
-        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { });
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { }, w -> { });
         AtomicInteger closed = new AtomicInteger();
         writer.finish(closed::incrementAndGet);
         writer.finish(closed::incrementAndGet);
@@ -110,6 +139,7 @@ class SessionWriterTest {
 
     @Test
     void framesOfferedFromManyThreadsAllGoOutOnceEachInTheOrderEachThreadGaveThem() throws Exception {
+        // two threads write directly, two as broadcasts do, flushed by a thread of their own
         int threads = 4;
         int perThread = 20_000;
         List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -127,7 +157,8 @@ class SessionWriterTest {
                     });
                     return null;
                 });
-        SessionWriter writer = new SessionWriter(remote, Integer.MAX_VALUE, w -> { });
+        var flusher = java.util.concurrent.Executors.newSingleThreadExecutor();
+        SessionWriter writer = new SessionWriter(remote, Integer.MAX_VALUE, w -> { }, w -> flusher.execute(w::flush));
         var start = new java.util.concurrent.CountDownLatch(1);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         for (int t = 0; t < threads; t++) {
@@ -139,7 +170,12 @@ class SessionWriterTest {
                     return;
                 }
                 for (int n = 0; n < perThread; n++) {
-                    writer.offer("{\"t\":" + thread + ",\"n\":" + n + "}");
+                    String frame = "{\"t\":" + thread + ",\"n\":" + n + "}";
+                    if (thread % 2 == 0) {
+                        writer.offer(frame);
+                    } else {
+                        writer.offerLater(frame);
+                    }
                 }
             });
         }
@@ -149,6 +185,7 @@ class SessionWriterTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> writer.queued() == 0 && inFlight.get() == 0);
         completer.shutdown();
+        flusher.shutdown();
 
         int[] next = new int[threads];
         synchronized (written) {

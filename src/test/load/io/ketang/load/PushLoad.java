@@ -64,7 +64,11 @@ public final class PushLoad {
     private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
     private final AtomicLong deliveries = new AtomicLong();
     private volatile long deliveriesBefore;
+    /** Set when the run is over and the students close their own sockets. */
+    private volatile boolean closing;
     private final AtomicLong closedEarly = new AtomicLong();
+    /** How many students were closed during the run, by close code and reason. */
+    private final Map<String, AtomicLong> closeReasons = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final List<Student> joined = new ArrayList<>();
 
@@ -158,7 +162,8 @@ public final class PushLoad {
         Histogram h = latency.getIntervalHistogram();
 
         say("");
-        say("students connected    %d (closed during the run: %d)", joined.size(), closedEarly.get());
+        say("students connected    %d (closed during the run: %d%s)", joined.size(), closedEarly.get(),
+                closeReasons.isEmpty() ? "" : ", " + closeReasons);
         say("important messages    %d at %d/s (%d of them warm-up)", total, rate, warming);
         say("deliveries            %d of %d expected (%d missing)", deliveries.get(), expected, expected - deliveries.get());
         say("deliveries/s          %.0f (after the warm-up, over %.1f s, drain included)", measured / elapsed, elapsed);
@@ -172,6 +177,7 @@ public final class PushLoad {
                     heapBefore, heapAfter, (heapAfter - heapBefore) / (double) Math.max(1, joined.size()));
         }
         say("load generator CPU    %.2f cores (the same machine: what it uses, the server cannot)", ownCpu / 1e9 / elapsed);
+        closing = true;
         joined.forEach(s -> s.session.close());
         teacher.session.close();
     }
@@ -256,8 +262,9 @@ public final class PushLoad {
 
         @Override
         public void onWebSocketClose(int code, String reason) {
-            if (joined.getCount() == 0) {
+            if (joined.getCount() == 0 && !closing) {
                 closedEarly.incrementAndGet();
+                closeReasons.computeIfAbsent(code + " " + reason, k -> new AtomicLong()).incrementAndGet();
             }
         }
     }
