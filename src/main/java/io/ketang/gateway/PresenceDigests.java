@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -27,11 +29,15 @@ import io.ketang.shared.RoomRef;
 /**
  * Presence, merged and rate-bounded: changes to a room's list pile up here and go out at most once
  * per {@code ketang.presence.interval-ms} per room, as one frame per audience, encoded once.
- * Teachers and assistants get who came and went; students get the count alone in a large room
- * (over {@code ketang.presence.large-room}), names too in a small one.
+ * Teachers and assistants get who came and went; students get names too in a small room, and
+ * in a large one (over {@code ketang.presence.large-room}) the count alone, at most once per
+ * {@code ketang.presence.large-room-interval-ms}: when thousands join or leave, every student
+ * would otherwise get a frame twice a second.
  */
 @ApplicationScoped
 class PresenceDigests {
+
+    private static final Logger LOG = Logger.getLogger(PresenceDigests.class.getName());
 
     /** At most this many names per list in one digest; the count is always exact. */
     static final int MAX_NAMES = 100;
@@ -58,11 +64,30 @@ class PresenceDigests {
     @ConfigProperty(name = "ketang.presence.large-room", defaultValue = "200")
     int largeRoom;
 
+    @Inject
+    @ConfigProperty(name = "ketang.presence.large-room-interval-ms", defaultValue = "5000")
+    long largeRoomIntervalMs;
+
+    /** Per large room: when its students last got the count, and whether a newer one is owed. */
+    private static final class StudentCount {
+        long sentAt;
+        boolean owed;
+    }
+
     private final Map<RoomRef, Pending> pending = new ConcurrentHashMap<>();
+    /** Touched by the sending thread only. */
+    private final Map<RoomRef, StudentCount> studentCounts = new java.util.HashMap<>();
     private Future<?> sending;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        sending = scheduler.scheduleWithFixedDelay(this::send, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        sending = scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                send();
+            } catch (RuntimeException e) {
+                // a failed round must not end presence for good
+                LOG.log(Level.WARNING, "Presence digests failed: {0}", e.toString());
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -85,6 +110,7 @@ class PresenceDigests {
     }
 
     private void send() {
+        long now = System.nanoTime();
         for (RoomRef room : pending.keySet()) {
             Pending p = pending.remove(room);
             if (p == null) {
@@ -98,14 +124,53 @@ class PresenceDigests {
             p.left.stream().limit(MAX_NAMES).forEach(left::add);
             String full = Json.createObjectBuilder().add("type", "presence").add("room", room.room()).add("count", count)
                     .add("joined", joined).add("left", left).build().toString();
-            String countOnly = count > largeRoom
-                    ? Json.createObjectBuilder().add("type", "presence").add("room", room.room()).add("count", count).build().toString()
-                    : full;
+            boolean large = count > largeRoom;
             for (ClientSession session : rooms.sessions(room)) {
-                Identity who = session.identity;
-                boolean staff = who != null && (who.role() == Role.TEACHER || who.role() == Role.ASSISTANT);
-                session.send(staff ? full : countOnly);
+                if (!large || staff(session)) {
+                    session.send(full);
+                }
+            }
+            if (large) {
+                studentCounts.computeIfAbsent(room, r -> {
+                    StudentCount c = new StudentCount();
+                    c.sentAt = now - TimeUnit.MILLISECONDS.toNanos(largeRoomIntervalMs);
+                    return c;
+                }).owed = true;
+            } else {
+                studentCounts.remove(room);
             }
         }
+        sendStudentCounts(now);
+    }
+
+    /** The count to the students of each large room that is owed one and waited long enough. */
+    private void sendStudentCounts(long now) {
+        long interval = TimeUnit.MILLISECONDS.toNanos(largeRoomIntervalMs);
+        for (var it = studentCounts.entrySet().iterator(); it.hasNext();) {
+            var entry = it.next();
+            StudentCount c = entry.getValue();
+            if (now - c.sentAt < interval) {
+                continue;
+            }
+            if (!c.owed) {
+                it.remove(); // quiet for a whole interval: the next change goes out at once
+                continue;
+            }
+            c.owed = false;
+            c.sentAt = now;
+            RoomRef room = entry.getKey();
+            String countOnly = Json.createObjectBuilder().add("type", "presence").add("room", room.room())
+                    .add("count", memberships.count(room)).build().toString();
+            for (ClientSession session : rooms.sessions(room)) {
+                if (!staff(session)) {
+                    session.send(countOnly);
+                }
+            }
+        }
+    }
+
+    private static boolean staff(ClientSession session) {
+        Identity who = session.identity;
+        return who != null && (who.role() == Role.TEACHER || who.role() == Role.ASSISTANT);
     }
 }

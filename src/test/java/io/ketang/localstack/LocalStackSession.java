@@ -87,6 +87,9 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_HEARTBEAT_SESSION_TIMEOUT_MS=6000");
         lines.add("KETANG_HEARTBEAT_KAFKA_HEARTBEAT_MS=1000");
         lines.add("KETANG_MEMBERSHIP_SNAPSHOT_MS=2000");
+        // rooms of more than four are large: students there get a bare count every 3 s at most
+        lines.add("KETANG_PRESENCE_LARGE_ROOM=4");
+        lines.add("KETANG_PRESENCE_LARGE_ROOM_INTERVAL_MS=3000");
         // short retention and small batches: tests reach "fell out of history" and sampling quickly
         lines.add("KETANG_PUSH_HISTORY_COUNT=200");
         lines.add("KETANG_PUSH_HISTORY_MS=0");

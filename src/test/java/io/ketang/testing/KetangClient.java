@@ -26,6 +26,8 @@ public final class KetangClient implements AutoCloseable {
 
     private final WebSocket socket;
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    /** When each frame arrived (System.nanoTime), by frame; identity, as equal frames may repeat. */
+    private final java.util.Map<JsonObject, Long> arrivals = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile boolean stalled;
     /** Heartbeats this client sent on its own, whose replies it swallows. */
@@ -119,6 +121,11 @@ public final class KetangClient implements AutoCloseable {
         return next(f -> f.containsKey("id") && f.getInt("id") == id);
     }
 
+    /** When this frame, returned by {@link #next}, arrived (System.nanoTime). */
+    public long arrivedAt(JsonObject frame) {
+        return arrivals.get(frame);
+    }
+
     /** The next frame matching the predicate within ten seconds; frames before it are dropped. */
     public JsonObject next(Predicate<JsonObject> wanted) {
         return next(wanted, Duration.ofSeconds(10));
@@ -199,6 +206,7 @@ public final class KetangClient implements AutoCloseable {
             if ("hb".equals(frame.getString("type", "")) && ownBeats.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 return;
             }
+            arrivals.put(frame, System.nanoTime());
             frames.add(frame);
         }
 
