@@ -1,6 +1,8 @@
 package io.ketang.admin;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -55,6 +57,7 @@ public class HeartbeatsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report a batch of heartbeats")
     @APIResponse(responseCode = "202", description = "accepted: they will be written with the next flush")
+    @APIResponse(responseCode = "404", description = "a room of the batch is not one of the caller's business: none was taken")
     public Response report(List<HeartbeatBody> batch) {
         VerifiedToken caller = auth.require(authorization);
         if (batch == null || batch.isEmpty() || batch.size() > MAX_BATCH) {
@@ -69,6 +72,13 @@ public class HeartbeatsResource {
             Role role = b.role() == null ? Role.STUDENT : Role.parse(b.role()).orElseThrow(() -> ApiErrors.badRequest("unknown role"));
             return new Beat(new RoomRef(caller.bid(), b.room()), b.uin(), role, terminal, now);
         }).toList();
+        // a heartbeat can put someone back into a room's list: only into rooms the business has
+        Set<String> rooms = new HashSet<>();
+        for (Beat beat : beats) {
+            if (rooms.add(beat.room().room())) {
+                auth.existingRoom(caller, beat.room().room());
+            }
+        }
         beats.forEach(heartbeats::note);
         return Response.accepted().build();
     }

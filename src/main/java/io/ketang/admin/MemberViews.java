@@ -48,21 +48,20 @@ public class MemberViews {
     public record CountsBody(int total, Map<String, Integer> roles, Map<String, Integer> groups) {
     }
 
-    MembersBody members(String authorization, String room, String role, String terminal, long after, int limit) {
-        RoomRef ref = ServiceAuth.room(auth.require(authorization), room);
+    MembersBody members(String authorization, String room, String role, String terminal, String afterParam, String limitParam) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
         Optional<Role> roleFilter = role == null ? Optional.empty()
                 : Optional.of(Role.parse(role).orElseThrow(() -> ApiErrors.badRequest("unknown role")));
         Optional<Terminal> terminalFilter = terminal == null ? Optional.empty()
                 : Optional.of(Terminal.parse(terminal).orElseThrow(() -> ApiErrors.badRequest("unknown terminal")));
-        if (limit < 1 || limit > Memberships.MAX_PAGE) {
-            throw ApiErrors.badRequest("limit must be 1.." + Memberships.MAX_PAGE);
-        }
+        long after = Params.integer(afterParam, "after", 0, 0, Long.MAX_VALUE);
+        int limit = (int) Params.integer(limitParam, "limit", 100, 1, Memberships.MAX_PAGE);
         MemberPage page = memberships.page(ref, roleFilter, terminalFilter, after, limit);
         return new MembersBody(memberships.count(ref), page.members().stream().map(MemberBody::of).toList(), page.next());
     }
 
     CountsBody counts(String authorization, String room) {
-        RoomCounts counts = memberships.counts(ServiceAuth.room(auth.require(authorization), room));
+        RoomCounts counts = memberships.counts(auth.existingRoom(auth.require(authorization), room).ref());
         return new CountsBody(counts.total(),
                 counts.byRole().entrySet().stream().collect(Collectors.toMap(e -> e.getKey().wireName(), Map.Entry::getValue)),
                 counts.byGroup());

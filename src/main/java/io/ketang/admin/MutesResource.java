@@ -5,6 +5,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -44,15 +46,11 @@ public class MutesResource {
     @HeaderParam(HttpHeaders.AUTHORIZATION)
     String authorization;
 
-    /** The wanted state. */
-    public record MuteBody(Boolean muted) {
-    }
-
     @GET
     @Path("/rooms/{room}")
     @Operation(summary = "Whether chat in the room is muted, and why (auto, admin, staff, or its business)")
     public Map<String, Object> room(@PathParam("room") String room) {
-        return roomState(ServiceAuth.room(auth.require(authorization), room));
+        return roomState(auth.existingRoom(auth.require(authorization), room).ref());
     }
 
     @PUT
@@ -60,8 +58,10 @@ public class MutesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mute or unmute chat in one room")
     @APIResponse(responseCode = "503", description = "Redis could not store it: nothing changed, retry")
-    public Map<String, Object> setRoom(@PathParam("room") String room, MuteBody body) {
-        RoomRef ref = ServiceAuth.room(auth.require(authorization), room);
+    @APIResponse(responseCode = "400", description = "the body is not {\"muted\": true|false}: nothing changed")
+    @APIResponse(responseCode = "404", description = "no such room in the caller's business")
+    public Map<String, Object> setRoom(@PathParam("room") String room, JsonObject body) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
         boolean muted = wanted(body);
         try {
             mutes.room(ref, muted, "admin");
@@ -83,7 +83,8 @@ public class MutesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mute or unmute chat in every room of the caller's business")
     @APIResponse(responseCode = "503", description = "Redis could not store it: nothing changed, retry")
-    public Map<String, Object> setBusiness(MuteBody body) {
+    @APIResponse(responseCode = "400", description = "the body is not {\"muted\": true|false}: nothing changed")
+    public Map<String, Object> setBusiness(JsonObject body) {
         String bid = auth.require(authorization).bid();
         boolean muted = wanted(body);
         try {
@@ -109,10 +110,12 @@ public class MutesResource {
         return Map.of("muted", mutes.businessMuted(bid));
     }
 
-    private static boolean wanted(MuteBody body) {
-        if (body == null || body.muted() == null) {
-            throw ApiErrors.badRequest("body must be {\"muted\": true|false}");
+    /** Only JSON's true or false: a string or a number is refused, never read as false. */
+    private static boolean wanted(JsonObject body) {
+        JsonValue muted = body == null ? null : body.get("muted");
+        if (muted == JsonValue.TRUE || muted == JsonValue.FALSE) {
+            return muted == JsonValue.TRUE;
         }
-        return body.muted();
+        throw ApiErrors.badRequest("body must be {\"muted\": true|false}");
     }
 }

@@ -26,11 +26,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.ketang.flowcontrol.api.Admission;
 import io.ketang.flowcontrol.api.FlowControl;
 import io.ketang.platform.auth.VerifiedToken;
+import io.ketang.push.api.MessageBody;
 import io.ketang.push.api.Priority;
 import io.ketang.push.api.Published;
 import io.ketang.push.api.Pushes;
 import io.ketang.push.api.RoomMessage;
 import io.ketang.push.api.Target;
+import io.ketang.room.api.RoomStatus;
+import io.ketang.room.api.RoomView;
 import io.ketang.shared.Role;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
@@ -45,6 +48,12 @@ import io.ketang.shared.Terminal;
 public class PushResource {
 
     static final long TIMEOUT_MS = 10_000;
+
+    /** Longest message kind. */
+    static final int MAX_KIND = 64;
+
+    /** Most users one push may name. */
+    static final int MAX_UINS = 10_000;
 
     @Inject
     Pushes pushes;
@@ -71,22 +80,36 @@ public class PushResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Push a message to a room, part of a room, or users wherever they are")
     @APIResponse(responseCode = "202", description = "accepted; {\"seq\":n} for a room-wide important push")
+    @APIResponse(responseCode = "400", description = "bad input (kind, priority, target, body nested too deep)")
+    @APIResponse(responseCode = "404", description = "no such room in the caller's business")
+    @APIResponse(responseCode = "409", description = "the room has ended")
+    @APIResponse(responseCode = "413", description = "the body is larger than 16 KiB (or the request than the REST limit)")
     @APIResponse(responseCode = "429", description = "over the business's push limit (or, for normal pushes, the cluster's): retry after retryAfterMs")
     @APIResponse(responseCode = "503", description = "Kafka or Redis could not take it: nothing was sent, retry")
     public Response push(PushBody request) {
         VerifiedToken caller = auth.require(authorization);
-        if (request == null || request.kind() == null || request.kind().isBlank() || request.kind().length() > 64) {
-            throw ApiErrors.badRequest("kind (1..64 characters) is required");
+        if (request == null || request.kind() == null || request.kind().length() > MAX_KIND || !RoomRef.validId(request.kind())) {
+            throw ApiErrors.badRequest("kind (1.." + MAX_KIND + " of [A-Za-z0-9_.:-]) is required");
         }
-        String body = request.body() == null ? "{}" : request.body().toString();
-        Priority priority = "important".equalsIgnoreCase(request.priority()) ? Priority.IMPORTANT : Priority.NORMAL;
+        String body = body(request.body());
+        Priority priority = priority(request.priority());
         Target target = target(request.target());
+        RoomRef room = null;
+        if (request.room() != null) {
+            // before any seq or history: a room the business does not have gets neither
+            RoomView found = auth.existingRoom(caller, request.room());
+            if (found.status() == RoomStatus.ENDED) {
+                throw ApiErrors.of(Response.Status.CONFLICT, "ROOM_CLOSED", "the room has ended");
+            }
+            room = found.ref();
+        } else {
+            usersOnly(target);
+        }
         admit(caller.bid(), priority);
         long now = System.currentTimeMillis();
-        var sending = request.room() == null
-                ? pushes.publishToUsers(caller.bid(), usersOnly(target), request.kind(), 0, "service", body, now)
-                : pushes.publish(new RoomMessage(ServiceAuth.room(caller, request.room()), target, request.kind(), 0, "service", body, now),
-                        priority);
+        var sending = room == null
+                ? pushes.publishToUsers(caller.bid(), target.uins(), request.kind(), 0, "service", body, now)
+                : pushes.publish(new RoomMessage(room, target, request.kind(), 0, "service", body, now), priority);
         try {
             Published published = sending.toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
             return Response.accepted(published.seq() > 0 ? Map.of("seq", published.seq()) : Map.of()).build();
@@ -96,6 +119,29 @@ public class PushResource {
             Thread.currentThread().interrupt();
             throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "interrupted, retry");
         }
+    }
+
+    private static String body(JsonObject body) {
+        if (body == null) {
+            return "{}";
+        }
+        try {
+            return MessageBody.encode(body);
+        } catch (MessageBody.TooLarge e) {
+            throw ApiErrors.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "TOO_LARGE", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest(e.getMessage());
+        }
+    }
+
+    private static Priority priority(String priority) {
+        if (priority == null || "normal".equalsIgnoreCase(priority)) {
+            return Priority.NORMAL;
+        }
+        if ("important".equalsIgnoreCase(priority)) {
+            return Priority.IMPORTANT;
+        }
+        throw ApiErrors.badRequest("priority must be important or normal");
     }
 
     private void admit(String bid, Priority priority) {
@@ -118,6 +164,9 @@ public class PushResource {
         if (t == null || t.type() == null) {
             return Target.ROOM;
         }
+        if (t.uins() != null && (t.uins().size() > MAX_UINS || t.uins().stream().anyMatch(uin -> uin == null || uin <= 0))) {
+            throw ApiErrors.badRequest("target.uins must be 1.." + MAX_UINS + " positive user ids");
+        }
         try {
             Target.Type type = Target.Type.valueOf(t.type().toUpperCase(java.util.Locale.ROOT));
             return new Target(type, t.uins() == null ? Set.of() : Set.copyOf(t.uins()),
@@ -129,10 +178,9 @@ public class PushResource {
         }
     }
 
-    private static Set<Long> usersOnly(Target target) {
+    private static void usersOnly(Target target) {
         if (target.type() != Target.Type.USERS) {
             throw ApiErrors.badRequest("a push without a room needs a users target");
         }
-        return target.uins();
     }
 }

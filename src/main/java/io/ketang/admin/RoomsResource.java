@@ -8,7 +8,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -106,18 +105,16 @@ public class RoomsResource {
     @APIResponse(responseCode = "404", description = "no such room in the caller's business")
     public RoomBody read(@PathParam("room") String room) {
         VerifiedToken caller = auth.require(authorization);
-        return RoomBody.of(rooms.find(ServiceAuth.room(caller, room)).orElseThrow(RoomsResource::notFound));
+        return RoomBody.of(rooms.find(ServiceAuth.room(caller, room)).orElseThrow(ServiceAuth::noSuchRoom));
     }
 
     @GET
     @Operation(summary = "List the business's rooms, by room id, optionally of one status")
     @APIResponse(responseCode = "200", description = "one page of rooms")
     public RoomPage list(@QueryParam("status") String status, @QueryParam("after") String after,
-                         @QueryParam("limit") @DefaultValue("100") int limit) {
+                         @QueryParam("limit") String limitParam) {
         VerifiedToken caller = auth.require(authorization);
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw ApiErrors.badRequest("limit must be 1.." + MAX_PAGE);
-        }
+        int limit = (int) Params.integer(limitParam, "limit", 100, 1, MAX_PAGE);
         Optional<RoomStatus> wanted = Optional.empty();
         if (status != null) {
             try {
@@ -158,8 +155,8 @@ public class RoomsResource {
     @APIResponse(responseCode = "200", description = "one page; next is the cursor (a uin) for the next page")
     public MemberViews.MembersBody members(@PathParam("room") String room, @QueryParam("role") String role,
                                                @QueryParam("terminal") String terminal,
-                                               @QueryParam("after") @DefaultValue("0") long after,
-                                               @QueryParam("limit") @DefaultValue("100") int limit) {
+                                               @QueryParam("after") String after,
+                                               @QueryParam("limit") String limit) {
         return members.members(authorization, room, role, terminal, after, limit);
     }
 
@@ -173,7 +170,7 @@ public class RoomsResource {
 
     private static RoomBody change(java.util.function.Supplier<Optional<RoomView>> change) {
         try {
-            return RoomBody.of(change.get().orElseThrow(RoomsResource::notFound));
+            return RoomBody.of(change.get().orElseThrow(ServiceAuth::noSuchRoom));
         } catch (RoomConflictException e) {
             throw ApiErrors.of(Response.Status.CONFLICT, "CONFLICT", e.getMessage());
         } catch (RoomsUnavailableException e) {
@@ -181,7 +178,4 @@ public class RoomsResource {
         }
     }
 
-    private static jakarta.ws.rs.WebApplicationException notFound() {
-        return ApiErrors.of(Response.Status.NOT_FOUND, "NO_SUCH_ROOM", "no such room");
-    }
 }

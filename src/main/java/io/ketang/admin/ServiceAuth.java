@@ -1,5 +1,6 @@
 package io.ketang.admin;
 
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,8 @@ import jakarta.ws.rs.core.Response;
 
 import io.ketang.platform.auth.TokenVerifier;
 import io.ketang.platform.auth.VerifiedToken;
+import io.ketang.room.api.RoomView;
+import io.ketang.room.api.Rooms;
 import io.ketang.shared.RoomRef;
 
 /**
@@ -23,6 +26,9 @@ class ServiceAuth {
     @Inject
     TokenVerifier tokens;
 
+    @Inject
+    Rooms rooms;
+
     /** The caller of a request with this Authorization header; refuses with 401 or 403. */
     VerifiedToken require(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -34,6 +40,26 @@ class ServiceAuth {
             throw ApiErrors.of(Response.Status.FORBIDDEN, "FORBIDDEN", "a service or admin token is required");
         }
         return token;
+    }
+
+    /**
+     * The caller's business's room with the given id, which must exist: 404 when the business has no
+     * such room (another business's room looks the same), 503 when rooms cannot be read now. Every
+     * call about a room checks this before it reads or writes anything of it.
+     */
+    RoomView existingRoom(VerifiedToken caller, String room) {
+        RoomRef ref = room(caller, room);
+        Optional<RoomView> found;
+        try {
+            found = rooms.cached(ref);
+        } catch (RuntimeException databaseAway) {
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "rooms cannot be read now, retry");
+        }
+        return found.orElseThrow(ServiceAuth::noSuchRoom);
+    }
+
+    static jakarta.ws.rs.WebApplicationException noSuchRoom() {
+        return ApiErrors.of(Response.Status.NOT_FOUND, "NO_SUCH_ROOM", "no such room");
     }
 
     /** The caller's business's room with the given id; 400 when the id is not a valid one. */

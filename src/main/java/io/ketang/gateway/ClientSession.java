@@ -6,7 +6,6 @@ import java.util.concurrent.Future;
 
 import jakarta.websocket.Session;
 
-import io.ketang.flowcontrol.api.TokenBucket;
 import io.ketang.platform.sessions.SessionEntry;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
@@ -34,12 +33,15 @@ final class ClientSession {
     volatile long lastHeartbeat;
     /** Set when the socket is closed for silence, so its exits say timeout. */
     volatile boolean timedOut;
+    /** The frame budget: the connection's own until hello, then the user's on this terminal (see {@link Budgets}). */
+    volatile Budgets.Budget frames;
+    /** The user's chat budget on this node, from hello on. */
+    volatile Budgets.Budget chat;
     /** Guarded by the container's one-frame-at-a-time delivery. */
-    TokenBucket frames;
     int tooLarge;
     int refusedInARow;
 
-    ClientSession(Session socket, SessionWriter writer, TokenBucket frames) {
+    ClientSession(Session socket, SessionWriter writer, Budgets.Budget frames) {
         this.socket = socket;
         this.writer = writer;
         this.frames = frames;

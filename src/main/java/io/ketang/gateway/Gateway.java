@@ -17,7 +17,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.websocket.Session;
@@ -27,7 +26,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.ketang.flowcontrol.api.FlowControl;
 import io.ketang.flowcontrol.api.MuteChanged;
 import io.ketang.flowcontrol.api.Mutes;
-import io.ketang.flowcontrol.api.TokenBucket;
 import io.ketang.heartbeat.api.Beat;
 import io.ketang.heartbeat.api.ExitReason;
 import io.ketang.heartbeat.api.Heartbeats;
@@ -39,6 +37,7 @@ import io.ketang.platform.Node;
 import io.ketang.platform.auth.TokenVerifier;
 import io.ketang.platform.sessions.SessionEntry;
 import io.ketang.platform.sessions.SessionRegistry;
+import io.ketang.push.api.MessageBody;
 import io.ketang.push.api.Priority;
 import io.ketang.push.api.Pulled;
 import io.ketang.push.api.Pushes;
@@ -150,18 +149,35 @@ public class Gateway {
     @ConfigProperty(name = "ketang.gateway.flood-strikes", defaultValue = "20")
     int floodStrikes;
 
+    /** The most bytes of messages one {@code pulled} or {@code joined} carries; {@code more} says the rest. */
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.max-reply-bytes", defaultValue = "65536")
+    int maxReplyBytes;
+
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     /** This node's sessions by user ("bid/uin"), for messages to users wherever they are. */
     private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
-    /** Each user's chat budget on this node, shared by their sessions here (guarded by itself). */
-    private final Map<String, TokenBucket> userChat = new ConcurrentHashMap<>();
+    /** Each user's chat budget on this node ("bid/uin"), shared by their sessions here, kept across reconnects. */
+    private Budgets chatBudgets;
+    /** Each user's frame budget per terminal on this node ("bid/uin/terminal"), kept across reconnects and replacements. */
+    private Budgets studentFrames;
+    private Budgets staffFrames;
 
     private final Thread drainHook = new Thread(this::drain, "ketang-drain");
     private java.util.concurrent.Future<?> sweeping;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        chatBudgets = new Budgets(chatRate, chatBurst);
+        studentFrames = new Budgets(studentRate, studentBurst);
+        staffFrames = new Budgets(staffRate, staffBurst);
         Runtime.getRuntime().addShutdownHook(drainHook);
-        sweeping = scheduler.scheduleWithFixedDelay(this::closeSilent, 1, 1, TimeUnit.SECONDS);
+        sweeping = scheduler.scheduleWithFixedDelay(() -> {
+            closeSilent();
+            long now = System.nanoTime();
+            for (Budgets budgets : new Budgets[] {chatBudgets, studentFrames, staffFrames}) {
+                budgets.sweep(now);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         nodeChannel.listen(sessionId -> {
             ClientSession replaced = sessions.get(sessionId);
             if (replaced != null) {
@@ -173,7 +189,7 @@ public class Gateway {
     void opened(Session socket) {
         SessionWriter writer = new SessionWriter(socket.getAsyncRemote(), outboundQueue,
                 w -> close(socket, CloseCodes.TOO_SLOW, "too slow"), flusher::schedule);
-        ClientSession session = new ClientSession(socket, writer, new TokenBucket(studentRate, studentBurst, System.nanoTime()));
+        ClientSession session = new ClientSession(socket, writer, Budgets.Budget.ofConnection(studentRate, studentBurst, System.nanoTime()));
         sessions.put(socket.getId(), session);
         session.helloDeadline = scheduler.schedule(() -> {
             if (!session.authenticated()) {
@@ -202,7 +218,12 @@ public class Gateway {
             return;
         }
         if (frame == null) {
-            session.send(Frames.error(null, ErrorCode.BAD_FRAME, "a frame is one JSON object with a string type"));
+            session.send(Frames.error(null, ErrorCode.BAD_FRAME,
+                    "a frame is exactly one JSON object with a string type, nested at most " + Frames.MAX_DEPTH + " levels"));
+            return;
+        }
+        if (id == null && Frames.hasId(frame)) {
+            session.send(Frames.error(null, ErrorCode.BAD_FRAME, "id must be an integer"));
             return;
         }
         String type = frame.getString("type");
@@ -210,16 +231,20 @@ public class Gateway {
             session.send(Frames.error(id, ErrorCode.UNAUTHORIZED, "say hello first"));
             return;
         }
-        switch (type) {
-            case "hello" -> hello(session, frame, id);
-            case "hb" -> heartbeat(session);
-            case "join" -> join(session, frame, id);
-            case "leave" -> leave(session, frame, id);
-            case "send" -> send(session, frame, id);
-            case "members" -> members(session, frame, id);
-            case "ack" -> ack(session, frame, id);
-            case "pull" -> pull(session, frame, id);
-            default -> session.send(Frames.error(id, ErrorCode.BAD_FRAME, "unknown type"));
+        try {
+            switch (type) {
+                case "hello" -> hello(session, frame, id);
+                case "hb" -> heartbeat(session);
+                case "join" -> join(session, frame, id);
+                case "leave" -> leave(session, frame, id);
+                case "send" -> send(session, frame, id);
+                case "members" -> members(session, frame, id);
+                case "ack" -> ack(session, frame, id);
+                case "pull" -> pull(session, frame, id);
+                default -> session.send(Frames.error(id, ErrorCode.BAD_FRAME, "unknown type"));
+            }
+        } catch (Frames.BadFrame bad) {
+            session.send(Frames.error(id, ErrorCode.BAD_FRAME, bad.getMessage()));
         }
     }
 
@@ -244,12 +269,10 @@ public class Gateway {
             Identity who = session.identity;
             byUser.computeIfPresent(userKey(who.bid(), who.uin()), (k, set) -> {
                 set.remove(session);
-                if (set.isEmpty()) {
-                    userChat.remove(k);
-                    return null;
-                }
-                return set;
+                return set.isEmpty() ? null : set;
             });
+            chatBudgets.release(userKey(who.bid(), who.uin()));
+            (who.staff() ? staffFrames : studentFrames).release(terminalKey(who, session.terminal));
             try {
                 registry.release(who.bid(), who.uin(), session.terminal, session.entry);
             } catch (RuntimeException e) {
@@ -274,6 +297,10 @@ public class Gateway {
 
     private static String userKey(String bid, long uin) {
         return bid + "/" + uin;
+    }
+
+    private static String terminalKey(Identity who, Terminal terminal) {
+        return who.bid() + "/" + who.uin() + "/" + terminal.wireName();
     }
 
     void onRoomControl(@Observes RoomControlArrived arrived) {
@@ -344,7 +371,7 @@ public class Gateway {
         if (room == null) {
             return;
         }
-        long seq = Frames.integer(frame, "seq", 0);
+        long seq = Frames.integer(frame, "seq", 0, 0, Long.MAX_VALUE);
         try {
             session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", pushes.head(room))
                     .build().toString());
@@ -359,22 +386,34 @@ public class Gateway {
         if (room == null) {
             return;
         }
-        long after = Frames.integer(frame, "after", -1);
-        long limit = Frames.integer(frame, "limit", 100);
-        if (after < 0 || limit < 1 || limit > MAX_MISSED) {
-            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "pull needs after (>= 0) and limit (1.." + MAX_MISSED + ")"));
-            return;
+        long after = Frames.integer(frame, "after", -1, 0, Long.MAX_VALUE);
+        long limit = Frames.integer(frame, "limit", 100, 1, MAX_MISSED);
+        if (after < 0) {
+            throw new Frames.BadFrame("pull needs after (>= 0)");
         }
         Pulled pulled;
         try {
-            pulled = pushes.after(room, after, (int) limit);
+            pulled = pushes.after(room, after, (int) limit, maxReplyBytes);
         } catch (RuntimeException e) {
             session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "history unavailable, retry"));
             return;
         }
+        chargeReply(session, pulled);
         session.send(Frames.reply("pulled", id).add("room", room.room()).add("head", pulled.head())
                 .add("recovered", pulled.complete() || pulled.frames().isEmpty())
                 .add("more", pulled.more()).add("msgs", Frames.array(pulled.frames())).build().toString());
+    }
+
+    /**
+     * A reply of messages from the history costs the frame budget by its size: one token for each
+     * full frame's worth of bytes ({@code max-frame-bytes}) beyond the first, which the asking frame
+     * paid. So a client cannot make the node read and write far more than it sends.
+     */
+    private void chargeReply(ClientSession session, Pulled pulled) {
+        long extra = pulled.bytes() / maxFrameBytes;
+        if (extra > 0) {
+            session.frames.charge(extra, System.nanoTime());
+        }
     }
 
     /** The frame's room if the session is in it; otherwise answers the refusal and returns null. */
@@ -430,10 +469,9 @@ public class Gateway {
         String terminalName = Frames.string(frame, "terminal");
         var role = roleName == null ? java.util.Optional.<Role>empty() : Role.parse(roleName);
         var terminal = terminalName == null ? java.util.Optional.<Terminal>empty() : Terminal.parse(terminalName);
-        long after = Frames.integer(frame, "after", 0);
-        long limit = Frames.integer(frame, "limit", 100);
-        if ((roleName != null && role.isEmpty()) || (terminalName != null && terminal.isEmpty())
-                || limit < 1 || limit > Memberships.MAX_PAGE) {
+        long after = Frames.integer(frame, "after", 0, 0, Long.MAX_VALUE);
+        long limit = Frames.integer(frame, "limit", 100, 1, Memberships.MAX_PAGE);
+        if ((roleName != null && role.isEmpty()) || (terminalName != null && terminal.isEmpty())) {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, "role, terminal or limit (1.." + Memberships.MAX_PAGE + ") not valid"));
             return;
         }
@@ -451,8 +489,8 @@ public class Gateway {
 
     /** The per-connection frame budget; a client that ignores RATE_LIMITED long enough is flooding. */
     private boolean admitFrame(ClientSession session, Long id) {
-        long now = System.nanoTime();
-        if (session.frames.tryTake(now)) {
+        long retryAfterMs = session.frames.take(System.nanoTime());
+        if (retryAfterMs == 0) {
             session.refusedInARow = 0;
             return true;
         }
@@ -460,7 +498,7 @@ public class Gateway {
             close(session.socket, CloseCodes.FLOODING, "flooding");
             return false;
         }
-        session.send(rateLimited(id, "too many frames", session.frames.millisUntilNext(now)));
+        session.send(rateLimited(id, "too many frames", retryAfterMs));
         return false;
     }
 
@@ -493,12 +531,15 @@ public class Gateway {
         session.terminal = terminal.get();
         session.identity = who;
         byUser.computeIfAbsent(userKey(who.bid(), who.uin()), k -> ConcurrentHashMap.newKeySet()).add(session);
-        userChat.computeIfAbsent(userKey(who.bid(), who.uin()), k -> new TokenBucket(chatRate, chatBurst, System.nanoTime()));
+        long now = System.nanoTime();
+        session.chat = chatBudgets.acquire(userKey(who.bid(), who.uin()), now);
+        Budgets frameBudgets = who.staff() ? staffFrames : studentFrames;
+        // the user's budget on this terminal, as a previous connection left it; hello itself was paid by this connection's own
+        session.frames = frameBudgets.acquire(terminalKey(who, session.terminal), now);
         session.helloDeadline.cancel(false);
         replaceOlder(who, session);
-        double rate = who.staff() ? staffRate : studentRate;
-        int burst = who.staff() ? staffBurst : studentBurst;
-        session.frames = new TokenBucket(rate, burst, System.nanoTime());
+        double rate = frameBudgets.ratePerSec();
+        int burst = frameBudgets.burst();
         session.send(Frames.reply("welcome", id)
                 .add("session", session.id())
                 .add("uin", who.uin())
@@ -517,6 +558,7 @@ public class Gateway {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, "room must be a valid room id"));
             return;
         }
+        long since = since(frame);
         Identity who = session.identity;
         if (!who.mayJoin(roomId)) {
             session.send(Frames.error(id, ErrorCode.FORBIDDEN, "the token does not allow this room"));
@@ -547,15 +589,14 @@ public class Gateway {
                     return;
                 }
                 Pulled missed;
-                long since = frame.get("since") instanceof JsonObject sinceObj && sinceObj.get("seq") instanceof JsonNumber sn
-                        && sn.isIntegral() ? Math.max(0, sn.longValue()) : -1;
                 try {
-                    missed = pushes.after(ref, since < 0 ? Long.MAX_VALUE : since, MAX_MISSED);
+                    missed = pushes.after(ref, since < 0 ? Long.MAX_VALUE : since, MAX_MISSED, maxReplyBytes);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "History unavailable at join: {0}", e.toString());
                     session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "cannot enter the room now, retry"));
                     return;
                 }
+                chargeReply(session, missed);
                 session.rooms.add(ref);
                 if (joining.group() != null) {
                     session.groups.put(ref, joining.group());
@@ -588,6 +629,18 @@ public class Gateway {
                         .build().toString());
             }
         }
+    }
+
+    /** The seq in {@code since}, or -1 without one. */
+    private static long since(JsonObject frame) {
+        JsonValue since = frame.get("since");
+        if (since == null) {
+            return -1;
+        }
+        if (!(since instanceof JsonObject sinceObject) || !sinceObject.containsKey("seq")) {
+            throw new Frames.BadFrame("since must be {\"seq\": n}");
+        }
+        return Frames.integer(sinceObject, "seq", -1, 0, Long.MAX_VALUE);
     }
 
     private void leave(ClientSession session, JsonObject frame, Long id) {
@@ -626,11 +679,18 @@ public class Gateway {
             session.send(Frames.error(id, ErrorCode.FORBIDDEN, who.role().wireName() + " may not send " + kind));
             return;
         }
+        String encodedBody;
+        try {
+            encodedBody = MessageBody.encode(body.asJsonObject());
+        } catch (IllegalArgumentException e) {
+            session.send(Frames.error(id, e instanceof MessageBody.TooLarge ? ErrorCode.TOO_LARGE : ErrorCode.BAD_FRAME, e.getMessage()));
+            return;
+        }
         if ("kick".equals(kind)) {
             kick(session, room, body.asJsonObject(), id);
             return;
         }
-        var message = new RoomMessage(room, Target.ROOM, kind, who.uin(), who.role().wireName(), body.toString(),
+        var message = new RoomMessage(room, Target.ROOM, kind, who.uin(), who.role().wireName(), encodedBody,
                 System.currentTimeMillis());
         Priority priority = Rights.rule(kind).orElseThrow().importantFrom(who.role()) ? Priority.IMPORTANT : Priority.NORMAL;
         if (priority == Priority.IMPORTANT) {
@@ -658,15 +718,10 @@ public class Gateway {
     /** The user's chat budget on this node, then the room's and the cluster's limits and mutes. */
     private boolean admitUnimportant(ClientSession session, RoomRef room, String kind, Long id) {
         Identity who = session.identity;
-        TokenBucket budget = userChat.get(userKey(who.bid(), who.uin()));
-        if (budget != null) {
-            long now = System.nanoTime();
-            synchronized (budget) {
-                if (!budget.tryTake(now)) {
-                    session.send(rateLimited(id, "too many messages", budget.millisUntilNext(now)));
-                    return false;
-                }
-            }
+        long retryAfterMs = session.chat.take(System.nanoTime());
+        if (retryAfterMs > 0) {
+            session.send(rateLimited(id, "too many messages", retryAfterMs));
+            return false;
         }
         var admission = flow.admitRoomMessage(room, kind, who.staff());
         switch (admission.verdict()) {
@@ -712,21 +767,37 @@ public class Gateway {
         }
     }
 
+    /**
+     * A kick removes the user on every node and bans them, then tells the room as an important
+     * message ({@code msg} of kind {@code kick}, with a seq), so every client sees it in order and a
+     * client that reconnects finds it in the history. The kicker's {@code sent} carries that seq.
+     */
     private void kick(ClientSession session, RoomRef room, JsonObject body, Long id) {
-        if (!(body.get("uin") instanceof JsonNumber n) || !n.isIntegral() || n.longValue() <= 0) {
-            session.send(Frames.error(id, ErrorCode.BAD_FRAME, "kick needs body.uin"));
-            return;
+        long uin = Frames.integer(body, "uin", -1, 1, Long.MAX_VALUE);
+        if (uin < 0) {
+            throw new Frames.BadFrame("kick needs body.uin");
         }
-        long uin = n.longValue();
+        Identity who = session.identity;
         // the kick is a change to the room; it runs off the socket's thread because it waits for Kafka
         scheduler.execute(() -> {
             try {
                 roomDirectory.kick(room, uin);
-                session.send(Frames.reply("sent", id).build().toString());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "A kick was not carried out: {0}", e.toString());
                 session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not carried out, retry"));
+                return;
             }
+            flow.importantMessage(who.bid());
+            var told = new RoomMessage(room, Target.ROOM, "kick", who.uin(), who.role().wireName(),
+                    "{\"uin\":" + uin + "}", System.currentTimeMillis());
+            pushes.publish(told, Priority.IMPORTANT).whenComplete((published, failure) -> {
+                if (failure == null) {
+                    session.send(Frames.reply("sent", id).add("seq", published.seq()).build().toString());
+                } else {
+                    LOG.log(Level.WARNING, "A kick was carried out but not told to the room: {0}", failure.toString());
+                    session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "kicked, but the room was not told; retry"));
+                }
+            });
         });
     }
 

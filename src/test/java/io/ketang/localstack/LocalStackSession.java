@@ -107,5 +107,6 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_DELIVERY_TIMEOUT_MS=8000");
         lines.add("MP_MESSAGING_CONNECTOR_LIBERTY_KAFKA_REQUEST_TIMEOUT_MS=5000");
         Files.write(serverEnv, lines, StandardCharsets.UTF_8);
+        DevServerConfig.install(serverEnv.getParent());
     }
 }

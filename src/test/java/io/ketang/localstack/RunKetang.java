@@ -37,6 +37,7 @@ public final class RunKetang {
         // a Liberty server left running by a crashed run holds the server lock: `server run` would hang
         stopLiberty(serverScript, server);
 
+        DevServerConfig.install(wlp.resolve("usr/servers").resolve(server));
         say("starting Open Liberty server '" + server + "' …");
         ProcessBuilder liberty = new ProcessBuilder(serverScript.toString(), "run", server).inheritIO();
         liberty.environment().putAll(stack.ketangEnvironment());

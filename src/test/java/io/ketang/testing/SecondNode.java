@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.ketang.localstack.DevServerConfig;
+
 import org.awaitility.Awaitility;
 
 /**
@@ -100,6 +102,7 @@ public final class SecondNode implements AutoCloseable {
             }
         }
         Files.write(serverDir.resolve("server.env"), env, StandardCharsets.UTF_8);
+        DevServerConfig.install(serverDir);
     }
 
     /** Stops the node as a container platform or Ctrl-C would: SIGTERM to its JVM, then waits. */

@@ -32,6 +32,22 @@ public final class TokenBucket {
         return false;
     }
 
+    /**
+     * Takes {@code cost} tokens whether or not they are there: what was already served is paid
+     * for by refusing what comes next. The debt is bounded by one burst, so a client is never
+     * refused for longer than a full burst takes to refill.
+     */
+    public void charge(double cost, long nowNanos) {
+        refill(nowNanos);
+        tokens = Math.max(-burst, tokens - cost);
+    }
+
+    /** Whether the bucket has refilled to its burst: it is then the same as a new one. */
+    public boolean full(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= burst;
+    }
+
     /** Milliseconds until the next token, at least 1; what a refused client is told to wait. */
     public long millisUntilNext(long nowNanos) {
         refill(nowNanos);

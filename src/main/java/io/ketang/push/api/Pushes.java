@@ -99,19 +99,64 @@ public class Pushes {
         return history.head(room);
     }
 
-    /** Important messages after {@code afterSeq}, at most {@code limit}, from the room's history. */
-    public Pulled after(RoomRef room, long afterSeq, int limit) {
+    /**
+     * Important messages after {@code afterSeq} from the room's history: at most {@code limit} of
+     * them and, past the first, at most {@code maxBytes} bytes of frames (UTF-8) in all, so one
+     * request cannot make a reply of megabytes; {@link Pulled#more()} says whether more follow.
+     */
+    public Pulled after(RoomRef room, long afterSeq, int limit, int maxBytes) {
         long head = history.head(room);
         if (afterSeq >= head) {
-            return new Pulled(List.of(), afterSeq, head, true);
+            return new Pulled(List.of(), afterSeq, head, true, 0);
         }
-        List<History.Stored> stored = history.after(room, afterSeq, limit);
-        List<String> frames = new ArrayList<>(stored.size());
-        stored.forEach(s -> frames.add(s.frame()));
-        boolean complete = !stored.isEmpty() && stored.get(0).seq() == afterSeq + 1;
-        long last = stored.isEmpty() ? afterSeq : stored.get(stored.size() - 1).seq();
-        return new Pulled(frames, last, head, complete);
+        List<String> frames = new ArrayList<>();
+        long first = -1;
+        long last = afterSeq;
+        long bytes = 0;
+        while (frames.size() < limit) {
+            int wanted = Math.min(READ_CHUNK, limit - frames.size());
+            List<History.Stored> chunk = history.after(room, last, wanted);
+            for (History.Stored s : chunk) {
+                long size = utf8Length(s.frame());
+                if (!frames.isEmpty() && bytes + size > maxBytes) {
+                    return new Pulled(frames, last, head, first == afterSeq + 1, bytes);
+                }
+                if (first < 0) {
+                    first = s.seq();
+                }
+                frames.add(s.frame());
+                bytes += size;
+                last = s.seq();
+            }
+            if (chunk.size() < wanted) {
+                break;
+            }
+        }
+        return new Pulled(frames, last, head, first == afterSeq + 1, bytes);
     }
+
+    /** The UTF-8 length of a string, without encoding it. */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                // a surrogate pair is one 4-byte character
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** How many messages a page of the history reads from Redis at a time, while it fills up to its bytes. */
+    static final int READ_CHUNK = 50;
 
     static String voidFrame(RoomRef room, long seq) {
         return "{\"type\":\"msg\",\"room\":\"" + room.room() + "\",\"seq\":" + seq + ",\"kind\":\"void\"}";

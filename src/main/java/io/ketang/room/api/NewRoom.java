@@ -6,7 +6,7 @@ import io.ketang.shared.RoomRef;
  * What a business asks for when it creates a room.
  *
  * @param ref        business and room id
- * @param title      1..200 characters
+ * @param title      1..200 characters, none of them a control character
  * @param teacherUin the teacher, a positive uin
  * @param groupSize  students per small-class group, 0 (no groups) to 10,000
  * @param chatMode   who may chat
@@ -19,6 +19,10 @@ public record NewRoom(RoomRef ref, String title, long teacherUin, int groupSize,
     public NewRoom {
         if (title == null || title.isBlank() || title.length() > MAX_TITLE) {
             throw new IllegalArgumentException("title must be 1.." + MAX_TITLE + " characters");
+        }
+        if (title.chars().anyMatch(Character::isISOControl)) {
+            // PostgreSQL's text cannot hold NUL, and no title needs a control character
+            throw new IllegalArgumentException("title must not contain control characters");
         }
         if (teacherUin <= 0) {
             throw new IllegalArgumentException("teacherUin must be positive");

@@ -42,12 +42,22 @@ public class Rooms {
 
     /** Creates a room in state created; {@link RoomConflictException} if it exists. */
     public RoomView create(NewRoom room) {
-        return store.create(room);
+        RoomView created = store.create(room);
+        directory.forget(room.ref());
+        return created;
     }
 
     /** The room as stored now. */
     public Optional<RoomView> find(RoomRef ref) {
         return store.find(ref);
+    }
+
+    /**
+     * The room as this node last read it, at most {@code ketang.room.cache-ms} ago: what the REST
+     * API checks before it reads or writes anything of a room, without a database round trip each time.
+     */
+    public Optional<RoomView> cached(RoomRef ref) {
+        return directory.find(ref);
     }
 
     /** A page of a business's rooms ordered by room id, after {@code afterRoomId}. */

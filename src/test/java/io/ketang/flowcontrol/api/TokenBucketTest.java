@@ -49,4 +49,33 @@ class TokenBucketTest {
         }
         assertThat(admitted).isEqualTo(5);
     }
+
+    @Test
+    void aChargeBeyondWhatIsLeftIsPaidByWaiting() {
+        long now = 0;
+        TokenBucket bucket = new TokenBucket(10, 20, now);
+        bucket.charge(25, now);
+        // 5 tokens owed: the next one comes after 6 tokens' worth of time
+        assertThat(bucket.tryTake(now)).isFalse();
+        assertThat(bucket.millisUntilNext(now)).isEqualTo(600);
+        assertThat(bucket.tryTake(now + 599_000_000L)).isFalse();
+        assertThat(bucket.tryTake(now + 600_000_000L)).isTrue();
+    }
+
+    @Test
+    void theDebtIsBoundedByOneBurst() {
+        TokenBucket bucket = new TokenBucket(10, 20, 0);
+        bucket.charge(1_000, 0);
+        // at most one burst (20) owed: 21 tokens to refill before the next, 2.1 s at 10/s
+        assertThat(bucket.millisUntilNext(0)).isEqualTo(2_100);
+    }
+
+    @Test
+    void aBucketIsFullOnceItHasRefilledToItsBurst() {
+        TokenBucket bucket = new TokenBucket(10, 20, 0);
+        assertThat(bucket.full(0)).isTrue();
+        assertThat(bucket.tryTake(0)).isTrue();
+        assertThat(bucket.full(0)).isFalse();
+        assertThat(bucket.full(SECOND / 10)).isTrue();
+    }
 }
