@@ -5,7 +5,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -60,7 +59,7 @@ public class MutesResource {
     @APIResponse(responseCode = "503", description = "Redis could not store it: nothing changed, retry")
     @APIResponse(responseCode = "400", description = "the body is not {\"muted\": true|false}: nothing changed")
     @APIResponse(responseCode = "404", description = "no such room in the caller's business")
-    public Map<String, Object> setRoom(@PathParam("room") String room, JsonObject body) {
+    public Map<String, Object> setRoom(@PathParam("room") String room, JsonValue body) {
         RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
         boolean muted = wanted(body);
         try {
@@ -84,7 +83,7 @@ public class MutesResource {
     @Operation(summary = "Mute or unmute chat in every room of the caller's business")
     @APIResponse(responseCode = "503", description = "Redis could not store it: nothing changed, retry")
     @APIResponse(responseCode = "400", description = "the body is not {\"muted\": true|false}: nothing changed")
-    public Map<String, Object> setBusiness(JsonObject body) {
+    public Map<String, Object> setBusiness(JsonValue body) {
         String bid = auth.require(authorization).bid();
         boolean muted = wanted(body);
         try {
@@ -111,10 +110,10 @@ public class MutesResource {
     }
 
     /** Only JSON's true or false: a string or a number is refused, never read as false. */
-    private static boolean wanted(JsonObject body) {
-        JsonValue muted = body == null ? null : body.get("muted");
-        if (muted == JsonValue.TRUE || muted == JsonValue.FALSE) {
-            return muted == JsonValue.TRUE;
+    private static boolean wanted(JsonValue body) {
+        JsonValue muted = body != null && body.getValueType() == JsonValue.ValueType.OBJECT ? body.asJsonObject().get("muted") : null;
+        if (muted != null && (muted.getValueType() == JsonValue.ValueType.TRUE || muted.getValueType() == JsonValue.ValueType.FALSE)) {
+            return muted.getValueType() == JsonValue.ValueType.TRUE;
         }
         throw ApiErrors.badRequest("body must be {\"muted\": true|false}");
     }

@@ -245,6 +245,10 @@ public class Gateway {
             }
         } catch (Frames.BadFrame bad) {
             session.send(Frames.error(id, ErrorCode.BAD_FRAME, bad.getMessage()));
+        } catch (RuntimeException bug) {
+            // every frame is answered; what went wrong is logged here, never sent to the client
+            LOG.log(Level.SEVERE, "A " + type + " frame failed", bug);
+            session.send(Frames.error(id, ErrorCode.INTERNAL, "internal error"));
         }
     }
 

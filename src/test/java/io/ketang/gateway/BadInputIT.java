@@ -216,4 +216,147 @@ class BadInputIT {
             assertThat(answered).isGreaterThanOrEqualTo(20).isLessThan(sent);
         }
     }
+
+    private static JsonObject errorOrReply(KetangClient client, int id) {
+        return client.next(f -> f.containsKey("id") && f.getInt("id") == id);
+    }
+
+    /** The replies to frames with ids from..to, in whatever order they come (a refusal can overtake a sent). */
+    private static java.util.Map<Integer, JsonObject> replies(KetangClient client, int from, int to) {
+        java.util.Map<Integer, JsonObject> replies = new java.util.HashMap<>();
+        while (replies.size() < to - from + 1) {
+            JsonObject reply = client.next(f -> f.containsKey("id") && f.getInt("id") >= from && f.getInt("id") <= to);
+            replies.put(reply.getInt("id"), reply);
+        }
+        return replies;
+    }
+
+    private static String nestedBody(int depth) {
+        // depth levels of objects, the body itself included
+        return "{\"a\":".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
+    }
+
+    @Test
+    void aFrameIsExactlyOneObject() {
+        try (KetangClient client = KetangClient.connect(app)) {
+            client.hello(KetangHttp.devToken(app, 89, "school", "student"), "web");
+            for (String bad : List.of("{\"type\":\"hb\"}{\"type\":\"hb\"}", "{\"type\":\"hb\"} trailing", "{\"type\":\"hb\"}]")) {
+                client.send(bad);
+                // the very next frame is the refusal: nothing of it was acted on
+                JsonObject reply = client.next(f -> true);
+                assertThat(reply.getString("type")).as(bad).isEqualTo("error");
+                assertThat(reply.getString("code")).as(bad).isEqualTo("BAD_FRAME");
+            }
+        }
+    }
+
+    @Test
+    void deeplyNestedFramesAreAnsweredAndCountedLikeAnyOther() {
+        String deep = "{\"type\":\"hb\",\"x\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+        try (KetangClient client = KetangClient.connect(app)) {
+            client.hello(KetangHttp.devToken(app, 90, "school", "student"), "web");
+            client.send(deep);
+            assertThat(client.next(f -> "error".equals(f.getString("type"))).getString("code")).isEqualTo("BAD_FRAME");
+            for (int i = 0; i < 100; i++) {
+                client.send(deep);
+            }
+            assertThat(client.next(f -> "error".equals(f.getString("type")) && "RATE_LIMITED".equals(f.getString("code"))))
+                    .isNotNull();
+            assertThat(client.closeCode(Duration.ofSeconds(10))).isEqualTo(4429);
+        }
+        serverStillServes();
+    }
+
+    @Test
+    void aBodyNestedTooDeepIsRefusedUpFrontAndOneWithinTheLimitIsDelivered() {
+        KetangHttp.liveRoom(app, "school", "deep-1");
+        try (KetangClient student = KetangClient.inRoom(app, KetangHttp.devToken(app, 91, "school", "student"), "web", "deep-1")) {
+            // 17 levels in the body make the frame 18 deep: refused as a frame, before its id is read
+            student.send("{\"type\":\"send\",\"id\":5,\"room\":\"deep-1\",\"kind\":\"chat\",\"body\":" + nestedBody(17) + "}");
+            assertThat(student.next(f -> true).getString("code")).isEqualTo("BAD_FRAME");
+            student.send("{\"type\":\"send\",\"id\":6,\"room\":\"deep-1\",\"kind\":\"chat\",\"body\":" + nestedBody(16) + "}");
+            assertThat(errorOrReply(student, 6).getString("type")).isEqualTo("sent");
+            // what was answered sent is delivered, the sender's own socket included
+            JsonObject batch = student.next(f -> "batch".equals(f.getString("type")));
+            assertThat(batch.getJsonArray("items").getJsonObject(0).getJsonObject("body").toString()).isEqualTo(nestedBody(16));
+        }
+    }
+
+    @Test
+    void numbersOutOfRangeAreBadFrames() {
+        KetangHttp.liveRoom(app, "school", "range-1");
+        try (KetangClient student = KetangClient.inRoom(app, KetangHttp.devToken(app, 92, "school", "student"), "web", "range-1")) {
+            for (String bad : List.of("{\"type\":\"ack\",\"id\":7,\"room\":\"range-1\",\"seq\":-1}",
+                    "{\"type\":\"pull\",\"id\":7,\"room\":\"range-1\",\"after\":18446744073709551617}",
+                    "{\"type\":\"pull\",\"id\":7,\"room\":\"range-1\",\"after\":0,\"limit\":0}",
+                    "{\"type\":\"members\",\"id\":7,\"room\":\"range-1\",\"after\":1.5}",
+                    "{\"type\":\"join\",\"id\":7,\"room\":\"range-1\",\"since\":{\"seq\":-5}}",
+                    "{\"type\":\"join\",\"id\":7,\"room\":\"range-1\",\"since\":41}")) {
+                student.send(bad);
+                JsonObject reply = errorOrReply(student, 7);
+                assertThat(reply.getString("code", reply.getString("type"))).as(bad).isEqualTo("BAD_FRAME");
+            }
+            student.send("{\"type\":\"hb\",\"id\":18446744073709551617}");
+            assertThat(student.next(f -> "error".equals(f.getString("type"))).getString("code")).isEqualTo("BAD_FRAME");
+            // the control case: in range, the same frame is served
+            student.send("{\"type\":\"ack\",\"id\":8,\"room\":\"range-1\",\"seq\":0}");
+            assertThat(errorOrReply(student, 8).getString("type")).isEqualTo("ack");
+        }
+    }
+
+    @Test
+    void theChatBudgetIsNotRefilledByReconnecting() {
+        KetangHttp.liveRoom(app, "school", "budget-1");
+        String token = KetangHttp.devToken(app, 93, "school", "student");
+        int admitted = 0;
+        long start = System.nanoTime();
+        // three connections one after the other, each sending the whole burst (10 on the test server) at once
+        for (String terminal : List.of("web", "app", "pc")) {
+            try (KetangClient student = KetangClient.inRoom(app, token, terminal, "budget-1")) {
+                for (int i = 1; i <= 10; i++) {
+                    student.send("{\"type\":\"send\",\"id\":" + i + ",\"room\":\"budget-1\",\"kind\":\"chat\",\"body\":{\"text\":\"hi\"}}");
+                }
+                for (JsonObject reply : replies(student, 1, 10).values()) {
+                    if ("sent".equals(reply.getString("type"))) {
+                        admitted++;
+                    } else {
+                        assertThat(reply.getString("code")).isEqualTo("RATE_LIMITED");
+                    }
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // one budget of 10 a second with a burst of 10, however often the user reconnects
+        assertThat(admitted).as("admitted in %.2f s", seconds).isLessThanOrEqualTo(10 + (int) Math.ceil(10 * seconds) + 1);
+    }
+
+    @Test
+    void aPullCarriesAtMostItsBytesAndPaysForThem() {
+        KetangHttp.liveRoom(app, "school", "pull-1");
+        String pad = "x".repeat(8_000);
+        try (KetangClient teacher = KetangClient.inRoom(app, KetangHttp.devToken(app, 94, "school", "teacher"), "pc", "pull-1")) {
+            for (int i = 1; i <= 20; i++) {
+                teacher.send("{\"type\":\"send\",\"id\":" + i + ",\"room\":\"pull-1\",\"kind\":\"signal\",\"body\":{\"pad\":\"" + pad + "\"}}");
+            }
+            assertThat(replies(teacher, 1, 20).values()).allSatisfy(reply -> assertThat(reply.getString("type")).isEqualTo("sent"));
+        }
+        try (KetangClient student = KetangClient.inRoom(app, KetangHttp.devToken(app, 95, "school", "student"), "web", "pull-1")) {
+            student.send("{\"type\":\"pull\",\"id\":100,\"room\":\"pull-1\",\"after\":0,\"limit\":500}");
+            JsonObject pulled = errorOrReply(student, 100);
+            assertThat(pulled.getString("type")).isEqualTo("pulled");
+            // 64 KiB of messages at most (the server's default), so 8 of these; the rest is announced
+            assertThat(pulled.getJsonArray("msgs")).hasSizeBetween(1, 8);
+            assertThat(pulled.getJsonArray("msgs").toString().length()).isLessThanOrEqualTo(65_536 + 1_000);
+            assertThat(pulled.getBoolean("more")).isTrue();
+            assertThat(pulled.getBoolean("recovered")).isTrue();
+            // each such reply costs four frames' worth of the budget: a burst of 20 is gone within a few
+            boolean refused = false;
+            for (int i = 101; i < 109 && !refused; i++) {
+                student.send("{\"type\":\"pull\",\"id\":" + i + ",\"room\":\"pull-1\",\"after\":0,\"limit\":500}");
+                JsonObject reply = errorOrReply(student, i);
+                refused = "RATE_LIMITED".equals(reply.getString("code", ""));
+            }
+            assertThat(refused).as("a pull of 64 KiB is charged by its size").isTrue();
+        }
+    }
 }

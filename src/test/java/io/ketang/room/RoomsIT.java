@@ -170,8 +170,13 @@ class RoomsIT {
             other.join("lit-1", 1);
 
             teacher.send("{\"type\":\"send\",\"id\":2,\"room\":\"lit-1\",\"kind\":\"kick\",\"body\":{\"uin\":602}}");
-            teacher.next(f -> "sent".equals(f.getString("type")) && f.getInt("id") == 2);
+            long seq = teacher.next(f -> "sent".equals(f.getString("type")) && f.getInt("id") == 2).getJsonNumber("seq").longValue();
             assertThat(student.next(f -> "kicked".equals(f.getString("type"))).getString("reason")).isEqualTo("kicked");
+            // the room hears of it as an important message, in order, with the seq the kicker was told
+            JsonObject told = other.next(f -> "msg".equals(f.getString("type")));
+            assertThat(told.getString("kind")).isEqualTo("kick");
+            assertThat(told.getJsonNumber("seq").longValue()).isEqualTo(seq);
+            assertThat(told.getJsonObject("body").getJsonNumber("uin").longValue()).isEqualTo(602);
 
             JsonObject refused = student.join("lit-1", 3);
             assertThat(refused.getString("code")).isEqualTo("FORBIDDEN");

@@ -133,15 +133,21 @@ public final class KetangClient implements AutoCloseable {
 
     public JsonObject next(Predicate<JsonObject> wanted, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
+        java.util.Deque<String> passed = new java.util.ArrayDeque<>();
         try {
             while (true) {
                 long left = deadline - System.nanoTime();
                 JsonObject frame = frames.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
                 if (frame == null) {
-                    throw new AssertionError("no expected frame within " + within);
+                    throw new AssertionError("no expected frame within " + within + "; the last ones that came: " + passed);
                 }
                 if (wanted.test(frame)) {
                     return frame;
+                }
+                String seen = frame.toString();
+                passed.addLast(seen.length() > 200 ? seen.substring(0, 200) + "…" : seen);
+                if (passed.size() > 5) {
+                    passed.removeFirst();
                 }
             }
         } catch (InterruptedException e) {
