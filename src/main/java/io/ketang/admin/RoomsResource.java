@@ -20,6 +20,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -112,6 +115,7 @@ public class RoomsResource {
     @Operation(summary = "List the business's rooms, by room id, optionally of one status")
     @APIResponse(responseCode = "200", description = "one page of rooms")
     public RoomPage list(@QueryParam("status") String status, @QueryParam("after") String after,
+                         @Parameter(description = "1..500, default 100", schema = @Schema(type = SchemaType.INTEGER))
                          @QueryParam("limit") String limitParam) {
         VerifiedToken caller = auth.require(authorization);
         int limit = (int) Params.integer(limitParam, "limit", 100, 1, MAX_PAGE);
@@ -155,7 +159,10 @@ public class RoomsResource {
     @APIResponse(responseCode = "200", description = "one page; next is the cursor (a uin) for the next page")
     public MemberViews.MembersBody members(@PathParam("room") String room, @QueryParam("role") String role,
                                                @QueryParam("terminal") String terminal,
+                                               @Parameter(description = "the last uin of the previous page, 0 to start",
+                                                       schema = @Schema(type = SchemaType.INTEGER))
                                                @QueryParam("after") String after,
+                                               @Parameter(description = "1..500, default 100", schema = @Schema(type = SchemaType.INTEGER))
                                                @QueryParam("limit") String limit) {
         return members.members(authorization, room, role, terminal, after, limit);
     }
