@@ -23,7 +23,7 @@ class ArchitectureTest {
             .importPackages("io.ketang");
 
     @ParameterizedTest
-    @ValueSource(strings = {"heartbeat", "membership", "room", "push", "flowcontrol"})
+    @ValueSource(strings = {"heartbeat", "membership", "room", "push", "flowcontrol", "classroom"})
     void nothingOutsideAContextTouchesItsInternalsOrMessaging(String context) {
         String own = "io.ketang." + context + "..";
         ArchRule rule = noClasses().that().resideOutsideOfPackage(own)
@@ -44,7 +44,7 @@ class ArchitectureTest {
     @Test
     void contextsDoNotDependOnAdapters() {
         noClasses().that().resideInAnyPackage("io.ketang.heartbeat..", "io.ketang.membership..", "io.ketang.room..",
-                        "io.ketang.push..", "io.ketang.flowcontrol..", "io.ketang.shared..")
+                        "io.ketang.push..", "io.ketang.flowcontrol..", "io.ketang.classroom..", "io.ketang.shared..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.ketang.gateway..", "io.ketang.admin..")
                 .because("the gateway and the REST API sit around the contexts, not inside them")
                 .check(KETANG);

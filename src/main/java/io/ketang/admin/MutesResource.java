@@ -42,6 +42,9 @@ public class MutesResource {
     @Inject
     ServiceAuth auth;
 
+    @Inject
+    io.ketang.classroom.api.Classroom classroom;
+
     @HeaderParam(HttpHeaders.AUTHORIZATION)
     String authorization;
 
@@ -60,13 +63,16 @@ public class MutesResource {
     @APIResponse(responseCode = "400", description = "the body is not {\"muted\": true|false}: nothing changed")
     @APIResponse(responseCode = "404", description = "no such room in the caller's business")
     public Map<String, Object> setRoom(@PathParam("room") String room, JsonValue body) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        var caller = auth.require(authorization);
+        RoomRef ref = auth.existingRoom(caller, room).ref();
         boolean muted = wanted(body);
         try {
             mutes.room(ref, muted, "admin");
         } catch (RuntimeException redisAway) {
             throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "mute not stored, retry");
         }
+        classroom.audit(ref, ServiceAuth.uin(caller), caller.role(), muted ? "mute" : "unmute",
+                jakarta.json.Json.createObjectBuilder().add("reason", "admin").build());
         return roomState(ref);
     }
 

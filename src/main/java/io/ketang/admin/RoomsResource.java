@@ -7,10 +7,15 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -26,6 +31,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.ketang.classroom.api.ClassRecords;
+import io.ketang.classroom.api.Classroom;
 import io.ketang.platform.auth.VerifiedToken;
 import io.ketang.room.api.ChatMode;
 import io.ketang.room.api.NewRoom;
@@ -53,6 +60,12 @@ public class RoomsResource {
 
     @Inject
     MemberViews members;
+
+    @Inject
+    ClassRecords classRecords;
+
+    @Inject
+    Classroom classroom;
 
     @HeaderParam(HttpHeaders.AUTHORIZATION)
     String authorization;
@@ -150,7 +163,117 @@ public class RoomsResource {
     @APIResponse(responseCode = "503", description = "saved, but not yet told to every node: repeat the call")
     public RoomBody close(@PathParam("room") String room) {
         VerifiedToken caller = auth.require(authorization);
-        return change(() -> rooms.close(ServiceAuth.room(caller, room)));
+        RoomBody closed = change(() -> rooms.close(ServiceAuth.room(caller, room)));
+        classroom.audit(ServiceAuth.room(caller, room), ServiceAuth.uin(caller), caller.role(), "close", JsonValue.EMPTY_JSON_OBJECT);
+        return closed;
+    }
+
+    @PUT
+    @Path("/{room}/chat-mode")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change who may chat: open, group (students within their small-class group, staff read all) or staff-only")
+    @APIResponse(responseCode = "200", description = "the room, with its new chat mode; the room is told (msg chat.mode)")
+    @APIResponse(responseCode = "400", description = "not {\"chatMode\": \"open|group|staff-only\"}")
+    @APIResponse(responseCode = "404", description = "no such room in the caller's business")
+    public RoomBody chatMode(@PathParam("room") String room, JsonValue body) {
+        VerifiedToken caller = auth.require(authorization);
+        RoomRef ref = auth.existingRoom(caller, room).ref();
+        ChatMode mode = body instanceof JsonObject o && o.get("chatMode") instanceof JsonString s
+                ? ChatMode.parse(s.getString()).orElse(null) : null;
+        if (mode == null) {
+            throw ApiErrors.badRequest("body must be {\"chatMode\": \"open|group|staff-only\"}");
+        }
+        RoomBody changed = change(() -> rooms.changeChatMode(ref, mode));
+        classroom.audit(ref, ServiceAuth.uin(caller), caller.role(), "chat.mode",
+                Json.createObjectBuilder().add("chatMode", mode.wireName()).build());
+        return changed;
+    }
+
+    /** Reads a record page, answering 503 while PostgreSQL is away. */
+    private static JsonObject records(java.util.function.Supplier<JsonObject> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException databaseAway) {
+            java.util.logging.Logger.getLogger(RoomsResource.class.getName()).log(java.util.logging.Level.WARNING,
+                    "Classroom records not read: {0}", databaseAway.toString());
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "records cannot be read now, retry");
+        }
+    }
+
+    @GET
+    @Path("/{room}/signins")
+    @Operation(summary = "The room's closed sign-ins with their counts, newest first (next: the cursor for before)")
+    public JsonObject signins(@PathParam("room") String room, @QueryParam("before") String before, @QueryParam("limit") String limit) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        long b = Params.integer(before, "before", 0, 0, Long.MAX_VALUE);
+        int l = (int) Params.integer(limit, "limit", 100, 1, MAX_PAGE);
+        return records(() -> classRecords.signins(ref, b, l));
+    }
+
+    @GET
+    @Path("/{room}/attendance")
+    @Operation(summary = "One sign-in's attendance per student (signed, late, absent) in uin order (next: the cursor for after)")
+    public JsonObject attendance(@PathParam("room") String room, @QueryParam("signin") String signin,
+                                 @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        long id = Params.integer(signin, "signin", -1, 1, Long.MAX_VALUE);
+        if (id < 0) {
+            throw ApiErrors.badRequest("signin (the sign-in's id) is required");
+        }
+        long a = Params.integer(after, "after", 0, 0, Long.MAX_VALUE);
+        int l = (int) Params.integer(limit, "limit", 500, 1, 5_000);
+        return records(() -> classRecords.attendance(ref, id, a, l));
+    }
+
+    @GET
+    @Path("/{room}/quizzes")
+    @Operation(summary = "The room's closed quizzes with their distribution and correct count, newest first")
+    public JsonObject quizzes(@PathParam("room") String room, @QueryParam("before") String before, @QueryParam("limit") String limit) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        long b = Params.integer(before, "before", 0, 0, Long.MAX_VALUE);
+        int l = (int) Params.integer(limit, "limit", 100, 1, MAX_PAGE);
+        return records(() -> classRecords.quizzes(ref, b, l));
+    }
+
+    @GET
+    @Path("/{room}/quizzes/{quiz}/answers")
+    @Operation(summary = "One quiz's answers per student in uin order")
+    public JsonObject answers(@PathParam("room") String room, @PathParam("quiz") String quiz,
+                              @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        long id = Params.integer(quiz, "quiz", 0, 1, Long.MAX_VALUE);
+        long a = Params.integer(after, "after", 0, 0, Long.MAX_VALUE);
+        int l = (int) Params.integer(limit, "limit", 500, 1, 5_000);
+        return records(() -> classRecords.answers(ref, id, a, l));
+    }
+
+    @GET
+    @Path("/{room}/redpackets")
+    @Operation(summary = "The room's settled red packets: claimed and unclaimed cents and shares, newest first")
+    public JsonObject redpackets(@PathParam("room") String room, @QueryParam("before") String before, @QueryParam("limit") String limit) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        long b = Params.integer(before, "before", 0, 0, Long.MAX_VALUE);
+        int l = (int) Params.integer(limit, "limit", 100, 1, MAX_PAGE);
+        return records(() -> classRecords.redpackets(ref, b, l));
+    }
+
+    @GET
+    @Path("/{room}/redpackets/{packet}/grabs")
+    @Operation(summary = "One red packet's grabs (uin to cents) from the ledger, beside what Redis holds")
+    public JsonObject grabs(@PathParam("room") String room, @PathParam("packet") String packet) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        long id = Params.integer(packet, "packet", 0, 1, Long.MAX_VALUE);
+        return records(() -> classRecords.grabs(ref, id));
+    }
+
+    @GET
+    @Path("/{room}/audit")
+    @Operation(summary = "What staff and admins did to the room (kick, mute, unmute, chat mode, close), oldest first")
+    public JsonObject audit(@PathParam("room") String room, @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        long a = Params.integer(after, "after", 0, 0, Long.MAX_VALUE);
+        int l = (int) Params.integer(limit, "limit", 100, 1, MAX_PAGE);
+        return records(() -> classRecords.audit(ref, a, l));
     }
 
     @GET

@@ -58,6 +58,15 @@ class ServiceAuth {
         return found.orElseThrow(ServiceAuth::noSuchRoom);
     }
 
+    /** The caller's user id for the audit log (0 when the token's subject is not a number). */
+    static long uin(VerifiedToken caller) {
+        try {
+            return Long.parseLong(caller.subject());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     static jakarta.ws.rs.WebApplicationException noSuchRoom() {
         return ApiErrors.of(Response.Status.NOT_FOUND, "NO_SUCH_ROOM", "no such room");
     }

@@ -23,6 +23,9 @@ import jakarta.websocket.Session;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.ketang.classroom.api.Actor;
+import io.ketang.classroom.api.Classroom;
+import io.ketang.classroom.api.Outcome;
 import io.ketang.flowcontrol.api.FlowControl;
 import io.ketang.flowcontrol.api.MuteChanged;
 import io.ketang.flowcontrol.api.Mutes;
@@ -48,6 +51,7 @@ import io.ketang.push.api.RoomMessageArrived;
 import io.ketang.push.api.Target;
 import io.ketang.push.api.UserMessageArrived;
 import io.ketang.room.api.Admission;
+import io.ketang.room.api.ChatMode;
 import io.ketang.room.api.Rights;
 import io.ketang.room.api.RoomView;
 import io.ketang.room.api.Rooms;
@@ -140,6 +144,9 @@ public class Gateway {
 
     @Inject
     FlowControl flow;
+
+    @Inject
+    Classroom classroom;
 
     @Inject
     Mutes mutes;
@@ -309,7 +316,7 @@ public class Gateway {
 
     void onRoomControl(@Observes RoomControlArrived arrived) {
         RoomControl control = arrived.control();
-        if (control.action() == RoomControl.Action.OPENED) {
+        if (control.action() == RoomControl.Action.OPENED || control.action() == RoomControl.Action.CHANGED) {
             return;
         }
         String kicked = Json.createObjectBuilder().add("type", "kicked").add("room", control.room().room())
@@ -631,7 +638,27 @@ public class Gateway {
                         .add("groupSize", room.groupSize())
                         .add("here", rooms.count(ref))
                         .build().toString());
+                sendState(session, ref, room, mutedBecause);
+                if (who.role() != Role.OBSERVER) {
+                    classroom.entered(ref, who.uin(), who.role(), session.terminal);
+                }
             }
+        }
+    }
+
+    /** What the client draws the class from, right after {@code joined}: see docs/protocol.md, Classroom. */
+    private void sendState(ClientSession session, RoomRef ref, RoomView room, String mutedBecause) {
+        Identity who = session.identity;
+        try {
+            var state = Frames.reply("state", null).add("room", ref.room()).add("chatMode", room.chatMode().wireName());
+            if (mutedBecause != null) {
+                state.add("muted", mutedBecause);
+            }
+            classroom.state(ref, new Actor(who.uin(), who.role())).forEach(state::add);
+            session.send(state.build().toString());
+        } catch (RuntimeException e) {
+            // Redis answered the join's history a moment ago; the client can rejoin for the state
+            LOG.log(Level.WARNING, "The classroom state of a join was not sent: {0}", e.toString());
         }
     }
 
@@ -694,7 +721,24 @@ public class Gateway {
             kick(session, room, body.asJsonObject(), id);
             return;
         }
-        var message = new RoomMessage(room, Target.ROOM, kind, who.uin(), who.role().wireName(), encodedBody,
+        if (Classroom.holds(kind)) {
+            interact(session, room, kind, body.asJsonObject(), id);
+            return;
+        }
+        Target target = Target.ROOM;
+        if ("chat".equals(kind) && who.role() == Role.STUDENT) {
+            ChatMode mode = roomDirectory.cached(room).map(RoomView::chatMode).orElse(ChatMode.OPEN);
+            if (mode == ChatMode.STAFF_ONLY) {
+                session.send(Frames.error(id, ErrorCode.FORBIDDEN, "only teachers and assistants chat in this room"));
+                return;
+            }
+            if (mode == ChatMode.GROUP) {
+                // students' chat stays in their small-class group, and the staff read it
+                String group = session.groups.get(room);
+                target = group == null ? Target.STAFF : Target.groupAndStaff(group);
+            }
+        }
+        var message = new RoomMessage(room, target, kind, who.uin(), who.role().wireName(), encodedBody,
                 System.currentTimeMillis());
         Priority priority = Rights.rule(kind).orElseThrow().importantFrom(who.role()) ? Priority.IMPORTANT : Priority.NORMAL;
         if (priority == Priority.IMPORTANT) {
@@ -705,7 +749,7 @@ public class Gateway {
         pushes.publish(message, priority).whenComplete((published, failure) -> {
             if (failure == null) {
                 if ("mute".equals(kind) || "unmute".equals(kind)) {
-                    staffMute(room, "mute".equals(kind));
+                    staffMute(room, "mute".equals(kind), who);
                 }
                 var sent = Frames.reply("sent", id);
                 if (published.seq() > 0) {
@@ -744,8 +788,38 @@ public class Gateway {
                 .add("retryAfterMs", retryAfterMs).build().toString();
     }
 
+    /**
+     * A classroom interaction (docs/protocol.md, Classroom): answered one by one with {@code sent}
+     * and its {@code result}, or an error that says why (and what a first attempt got).
+     */
+    private void interact(ClientSession session, RoomRef room, String kind, JsonObject body, Long id) {
+        Identity who = session.identity;
+        classroom.act(new Actor(who.uin(), who.role()), room, kind, body).whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "A {0} failed: {1}", new Object[] {kind, failure.toString()});
+                session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not carried out, retry"));
+                return;
+            }
+            session.send(reply(outcome, id));
+        });
+    }
+
+    private static String reply(Outcome outcome, Long id) {
+        var frame = outcome.ok() ? Frames.reply("sent", id)
+                : Frames.reply("error", id).add("code", ErrorCode.valueOf(outcome.error()).name()).add("message", outcome.message());
+        if (outcome.seq() > 0) {
+            frame.add("seq", outcome.seq());
+        }
+        if (outcome.ok() || !outcome.result().isEmpty()) {
+            frame.add("result", outcome.result());
+        }
+        return frame.build().toString();
+    }
+
     /** A teacher's or assistant's {@code mute}/{@code unmute} also mutes the room's chat for students. */
-    private void staffMute(RoomRef room, boolean muted) {
+    private void staffMute(RoomRef room, boolean muted, Identity who) {
+        classroom.audit(room, who.uin(), who.role().wireName(), muted ? "mute" : "unmute",
+                Json.createObjectBuilder().add("reason", "staff").build());
         try {
             mutes.room(room, muted, "staff");
         } catch (RuntimeException e) {
@@ -786,6 +860,7 @@ public class Gateway {
         scheduler.execute(() -> {
             try {
                 roomDirectory.kick(room, uin);
+                classroom.audit(room, who.uin(), who.role().wireName(), "kick", Json.createObjectBuilder().add("uin", uin).build());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "A kick was not carried out: {0}", e.toString());
                 session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not carried out, retry"));

@@ -79,7 +79,7 @@ class PushFailuresIT {
             StackService kafka = LocalStackSession.stack().kafka();
             kafka.stop();
             try {
-                teacher.send("{\"type\":\"send\",\"id\":9,\"room\":\"kdown-1\",\"kind\":\"quiz.start\",\"body\":{}}");
+                teacher.send("{\"type\":\"send\",\"id\":9,\"room\":\"kdown-1\",\"kind\":\"signal\",\"body\":{}}");
                 // the producer gives up after its delivery timeout (8 s on the test server)
                 JsonObject refused = teacher.next(f -> f.containsKey("id") && f.getInt("id") == 9, Duration.ofSeconds(60));
                 assertThat(refused.getString("type")).isEqualTo("error");

@@ -127,7 +127,7 @@ class PushIT {
             var redis = LocalStackSession.stack().redis();
             redis.stop();
             try {
-                teacher.send("{\"type\":\"send\",\"id\":9,\"room\":\"seq-3\",\"kind\":\"quiz.start\",\"body\":{}}");
+                teacher.send("{\"type\":\"send\",\"id\":9,\"room\":\"seq-3\",\"kind\":\"signal\",\"body\":{}}");
                 JsonObject refused = teacher.next(f -> f.containsKey("id") && f.getInt("id") == 9);
                 assertThat(refused.getString("type")).isEqualTo("error");
                 assertThat(refused.getString("code")).isEqualTo("UNAVAILABLE");

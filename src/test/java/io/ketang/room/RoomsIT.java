@@ -127,11 +127,14 @@ class RoomsIT {
             }
             observer.send("{\"type\":\"send\",\"id\":3,\"room\":\"phys-1\",\"kind\":\"chat\",\"body\":{\"text\":\"hi\"}}");
             assertThat(error(observer).getString("code")).isEqualTo("FORBIDDEN");
-            student.send("{\"type\":\"send\",\"id\":4,\"room\":\"phys-1\",\"kind\":\"hand.raise\",\"body\":{}}");
-            assertThat(student.next(f -> "sent".equals(f.getString("type"))).getInt("id")).isEqualTo(4);
-            // and everyone in the room, the observer too, receives it, merged into a batch (it is not important)
+            student.send("{\"type\":\"send\",\"id\":4,\"room\":\"phys-1\",\"kind\":\"flower\",\"body\":{}}");
+            JsonObject sent = student.next(f -> "sent".equals(f.getString("type")));
+            assertThat(sent.getInt("id")).isEqualTo(4);
+            assertThat(sent.getJsonObject("result").getInt("total")).isEqualTo(1);
+            // and everyone in the room, the observer too, receives the room's flower total, merged into a batch
             JsonObject batch = observer.next(f -> "batch".equals(f.getString("type")));
-            assertThat(batch.getJsonArray("items").getJsonObject(0).getString("kind")).isEqualTo("hand.raise");
+            assertThat(batch.getJsonArray("items").getJsonObject(0).getString("kind")).isEqualTo("flowers");
+            assertThat(batch.getJsonArray("items").getJsonObject(0).getJsonObject("body").getInt("total")).isEqualTo(1);
         }
     }
 

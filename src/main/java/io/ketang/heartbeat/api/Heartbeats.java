@@ -36,6 +36,9 @@ public class Heartbeats {
     @Inject
     HeartbeatOwner owner;
 
+    @Inject
+    jakarta.enterprise.event.Event<Exited> exited;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -70,6 +73,7 @@ public class Heartbeats {
 
     /** Tells the business that a session left a room, and why (exits topic, keyed by bid). */
     public void exit(RoomRef room, long uin, Terminal terminal, ExitReason reason) {
+        exited.fire(new Exited(room, uin, terminal, reason, System.currentTimeMillis()));
         channel.exit(room, uin, terminal, reason).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.log(Level.WARNING, "An exit notification was not published: {0}", failure.toString());

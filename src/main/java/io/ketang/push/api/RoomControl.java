@@ -21,7 +21,9 @@ public record RoomControl(RoomRef room, Action action, long uin, String reason) 
         /** The room ended: everyone in it is told and removed. */
         CLOSED,
         /** One user was removed from the room. */
-        KICKED
+        KICKED,
+        /** A setting of the room changed (its chat mode): caches of its state are stale. */
+        CHANGED
     }
 
     public RoomControl {

@@ -17,18 +17,31 @@ import io.ketang.shared.Terminal;
 public record Target(Type type, Set<Long> uins, Role role, Terminal terminal, String group) {
 
     /** The kinds of target. */
-    public enum Type { ROOM, USERS, ROLE, TERMINAL, GROUP }
+    public enum Type { ROOM, USERS, ROLE, TERMINAL, GROUP, STAFF, GROUP_AND_STAFF }
 
     public static final Target ROOM = new Target(Type.ROOM, Set.of(), null, null, null);
+
+    /** The room's teachers and assistants. */
+    public static final Target STAFF = new Target(Type.STAFF, Set.of(), null, null, null);
+
+    /** Some users of the room. */
+    public static Target users(Set<Long> uins) {
+        return new Target(Type.USERS, uins, null, null, null);
+    }
+
+    /** A small-class group and the room's staff: where a student's chat goes in a room in group mode. */
+    public static Target groupAndStaff(String group) {
+        return new Target(Type.GROUP_AND_STAFF, Set.of(), null, null, group);
+    }
 
     public Target {
         uins = uins == null ? Set.of() : Set.copyOf(uins);
         boolean complete = switch (type) {
-            case ROOM -> true;
+            case ROOM, STAFF -> true;
             case USERS -> !uins.isEmpty();
             case ROLE -> role != null;
             case TERMINAL -> terminal != null;
-            case GROUP -> group != null && !group.isBlank();
+            case GROUP, GROUP_AND_STAFF -> group != null && !group.isBlank();
         };
         if (!complete) {
             throw new IllegalArgumentException("a " + type + " target needs its " + type.name().toLowerCase());
@@ -43,6 +56,8 @@ public record Target(Type type, Set<Long> uins, Role role, Terminal terminal, St
             case ROLE -> role == sessionRole;
             case TERMINAL -> terminal == sessionTerminal;
             case GROUP -> group.equals(sessionGroup);
+            case STAFF -> sessionRole == Role.TEACHER || sessionRole == Role.ASSISTANT;
+            case GROUP_AND_STAFF -> group.equals(sessionGroup) || sessionRole == Role.TEACHER || sessionRole == Role.ASSISTANT;
         };
     }
 }

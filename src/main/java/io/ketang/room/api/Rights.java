@@ -49,6 +49,8 @@ public final class Rights {
             rule("signin.end", STAFF, STAFF),
             rule("redpacket.send", STAFF, STAFF),
             rule("hand.accept", STAFF, STAFF),
+            rule("hand.dismiss", STAFF, STAFF),
+            rule("hand.clear", STAFF, STAFF),
             rule("mute", STAFF, STAFF),
             rule("unmute", STAFF, STAFF),
             rule("kick", STAFF, STAFF));

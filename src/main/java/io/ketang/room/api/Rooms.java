@@ -79,6 +79,28 @@ public class Rooms {
         return room;
     }
 
+    /**
+     * Changes who may chat in the room: every node forgets what it cached of the room, and the room
+     * is told with an important message ({@code chat.mode}). Empty if there is no such room.
+     */
+    public Optional<RoomView> changeChatMode(RoomRef ref, ChatMode mode) {
+        Optional<RoomView> room = store.setChatMode(ref, mode);
+        room.ifPresent(r -> {
+            tell(new RoomControl(ref, RoomControl.Action.CHANGED, 0, "chat mode"));
+            try {
+                pushes.publish(new io.ketang.push.api.RoomMessage(ref, io.ketang.push.api.Target.ROOM, "chat.mode", 0, "system",
+                        "{\"chatMode\":\"" + mode.wireName() + "\"}", System.currentTimeMillis()), io.ketang.push.api.Priority.IMPORTANT)
+                        .toCompletableFuture().get(BUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new RoomsUnavailableException("the chat mode was saved but the room was not told; retry", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RoomsUnavailableException("interrupted", e);
+            }
+        });
+        return room;
+    }
+
     /** Removes the user from the room on every node and keeps them out for the configured period. */
     public void kick(RoomRef ref, long uin) {
         kicks.ban(ref, uin);

@@ -90,4 +90,10 @@ public class RoomEntity {
             this.closedAt = now;
         }
     }
+
+    /** Changes who may chat (through a method of its own, for the same reason as {@link #moveTo}). */
+    void changeChatMode(String mode, OffsetDateTime now) {
+        this.chatMode = mode;
+        this.updatedAt = now;
+    }
 }

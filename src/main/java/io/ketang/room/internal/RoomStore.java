@@ -72,6 +72,17 @@ public class RoomStore {
         return Optional.of(view(e));
     }
 
+    /** Sets the room's chat mode; empty when there is no such room. */
+    @Transactional
+    public Optional<RoomView> setChatMode(RoomRef ref, ChatMode mode) {
+        RoomEntity e = em.find(RoomEntity.class, new RoomEntity.Key(ref.bid(), ref.room()));
+        if (e == null) {
+            return Optional.empty();
+        }
+        e.changeChatMode(mode.wireName(), OffsetDateTime.now(ZoneOffset.UTC));
+        return Optional.of(view(e));
+    }
+
     /** A page of a business's rooms, newest id order, optionally of one status, after a room id. */
     @Transactional
     public List<RoomView> list(String bid, Optional<RoomStatus> status, String afterRoomId, int limit) {
