@@ -860,7 +860,7 @@ public class Gateway {
         scheduler.execute(() -> {
             try {
                 roomDirectory.kick(room, uin);
-                classroom.audit(room, who.uin(), who.role().wireName(), "kick", Json.createObjectBuilder().add("uin", uin).build());
+                classroom.audit(room, who.uin(), who.role().wireName(), "kick", Json.createObjectBuilder().add("target", uin).build());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "A kick was not carried out: {0}", e.toString());
                 session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not carried out, retry"));

@@ -42,6 +42,11 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * (loopback by default) and the run stops by itself.
  *
  * <pre>mvn -Pload package -Dload.args="--students 10000 --rate 5 --seconds 30"</pre>
+ *
+ * <p>With {@code --scenario interactions} the teacher opens a sign-in and every student signs
+ * within {@code --spread-ms} (2 s by default), then the same for a quiz's answers; it prints the
+ * interactions answered per second, reply-time percentiles, refusals by code, and checks the
+ * counts the teacher gets at the end against the students who were answered.
  */
 public final class PushLoad {
 
@@ -70,6 +75,13 @@ public final class PushLoad {
     /** How many students were closed during the run, by close code and reason. */
     private final Map<String, AtomicLong> closeReasons = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final String scenario;
+    private final int spreadMs;
+    /** The id of the interaction frames the students send now, 0 outside an interaction storm. */
+    private volatile int stormId;
+    private final Recorder replyTimes = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+    private final Map<String, AtomicLong> replies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong lastReplyAt = new AtomicLong();
     private final List<Student> joined = new ArrayList<>();
 
     private PushLoad(Map<String, String> args) {
@@ -80,6 +92,8 @@ public final class PushLoad {
         warmup = Integer.parseInt(args.getOrDefault("warmup", "15"));
         connecting = Integer.parseInt(args.getOrDefault("connecting", "200"));
         room = args.getOrDefault("room", "load-" + System.currentTimeMillis());
+        scenario = args.getOrDefault("scenario", "push");
+        spreadMs = Integer.parseInt(args.getOrDefault("spread-ms", "2000"));
         serverPid = args.containsKey("server-pid") ? Long.parseLong(args.get("server-pid")) : libertyPid();
     }
 
@@ -118,6 +132,10 @@ public final class PushLoad {
         Student teacher = new Student(-1);
         connect(teacher, token(1, "teacher")).get(30, TimeUnit.SECONDS);
         teacher.joined.await(30, TimeUnit.SECONDS);
+        if ("interactions".equals(scenario)) {
+            interactions(teacher);
+            return;
+        }
 
         say("sending (server pid %s); the first %d s warm the JIT and are not in the figures",
                 serverPid > 0 ? serverPid : "unknown: no CPU or heap figures", warmup);
@@ -182,6 +200,85 @@ public final class PushLoad {
         teacher.session.close();
     }
 
+    /**
+     * The interaction storms: every student signs in within the spread, then answers a quiz
+     * within it; each is answered on its own, and the teacher's counts at the end must equal the
+     * students who were answered.
+     */
+    private void interactions(Student teacher) throws Exception {
+        long cpuBefore = serverCpuNanos();
+        long began = System.nanoTime();
+        JsonObject opened = teacher.ask(1, "signin.start", "{\"durationSec\":600}");
+        say("sign-in opened: %s", opened);
+        storm(101, "signin", "{}");
+        JsonObject signins = teacher.ask(2, "signin.end", "{}");
+        say("sign-in closed: %s", signins.getJsonObject("result"));
+        say("teacher's count of signed students %d, students answered %d: %s",
+                signins.getJsonObject("result").getInt("signed"), answeredIn(101),
+                signins.getJsonObject("result").getInt("signed") == answeredIn(101) ? "equal" : "NOT EQUAL");
+
+        say("quiz opened: %s", teacher.ask(3, "quiz.start", "{\"options\":[\"A\",\"B\",\"C\",\"D\"],\"correct\":\"B\",\"durationSec\":600}"));
+        storm(102, "answer", null);
+        JsonObject quiz = teacher.ask(4, "quiz.end", "{}");
+        say("quiz closed: %s", quiz.getJsonObject("result"));
+        say("teacher's count of answers %d, students answered %d: %s", quiz.getJsonObject("result").getInt("answered"),
+                answeredIn(102), quiz.getJsonObject("result").getInt("answered") == answeredIn(102) ? "equal" : "NOT EQUAL");
+        if (serverPid > 0) {
+            say("server CPU over both storms and their ends: %.1f s", (serverCpuNanos() - cpuBefore) / 1e9);
+        }
+        say("whole scenario %.1f s", (System.nanoTime() - began) / 1e9);
+        closing = true;
+        joined.forEach(s -> s.session.close());
+        teacher.session.close();
+    }
+
+    private final Map<Integer, Long> answeredByStorm = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private int answeredIn(int storm) {
+        return answeredByStorm.getOrDefault(storm, 0L).intValue();
+    }
+
+    /** Every student sends one frame of the kind, spread evenly over the spread; waits for the replies. */
+    private void storm(int id, String kind, String body) throws Exception {
+        replies.clear();
+        replyTimes.reset();
+        lastReplyAt.set(0);
+        stormId = id;
+        String[] choices = {"A", "B", "C", "D"};
+        long start = System.nanoTime();
+        long every = TimeUnit.MILLISECONDS.toNanos(spreadMs) / Math.max(1, joined.size());
+        for (int i = 0; i < joined.size(); i++) {
+            long due = start + i * every;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait); // pacing the senders, not waiting for an outcome
+            }
+            Student s = joined.get(i);
+            String b = body != null ? body : "{\"choice\":\"" + choices[i % 4] + "\"}";
+            s.askedAt = System.nanoTime();
+            s.session.sendText("{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room + "\",\"kind\":\"" + kind
+                    + "\",\"body\":" + b + "}", Callback.NOOP);
+        }
+        long sentIn = System.nanoTime() - start;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (replies.values().stream().mapToLong(AtomicLong::get).sum() < joined.size() && System.nanoTime() < until) {
+            synchronized (replies) {
+                replies.wait(100);
+            }
+        }
+        long got = replies.values().stream().mapToLong(AtomicLong::get).sum();
+        double seconds = (lastReplyAt.get() - start) / 1e9;
+        Histogram h = replyTimes.getIntervalHistogram();
+        answeredByStorm.put(id, replies.getOrDefault("answered", new AtomicLong()).get());
+        say("");
+        say("%s storm: %d students sent within %.2f s; %d replies (%s) in %.2f s: %.0f answered/s",
+                kind, joined.size(), sentIn / 1e9, got, replies, seconds, got / Math.max(0.001, seconds));
+        say("reply ms              p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  (missing replies: %d)",
+                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()),
+                joined.size() - got);
+        stormId = 0;
+    }
+
     /** The digits from {@code from} on, as a number: cheaper than a regex at 50,000 frames a second. */
     private static long stamp(String text, int from) {
         long value = 0;
@@ -216,11 +313,19 @@ public final class PushLoad {
             session = s;
         }
 
+        /** When this student sent the current storm's frame (System.nanoTime). */
+        volatile long askedAt;
+        /** The teacher's replies by frame id. */
+        final Map<Integer, CompletableFuture<JsonObject>> answers = new java.util.concurrent.ConcurrentHashMap<>();
+
         @Override
         public void onWebSocketText(String text) {
             if (joined.getCount() > 0) {
                 handshake(text);
                 return;
+            }
+            if ((stormId > 0 || uin < 0) && (text.contains("\"sent\"") || text.contains("\"error\""))) {
+                replied(text);
             }
             if (uin < 0 || text.indexOf("\"msg\"") < 0) {
                 return;
@@ -240,6 +345,36 @@ public final class PushLoad {
                     deliveries.notifyAll();
                 }
             }
+        }
+
+        /** A reply to the storm's frame (or, for the teacher, to any of its frames). */
+        private void replied(String text) {
+            long now = System.nanoTime();
+            JsonObject frame = Json.createReader(new StringReader(text)).readObject();
+            List<JsonObject> inner = "frames".equals(frame.getString("type", ""))
+                    ? frame.getJsonArray("frames").getValuesAs(JsonObject.class) : List.of(frame);
+            for (JsonObject f : inner) {
+                String type = f.getString("type", "");
+                if (!f.containsKey("id") || !("sent".equals(type) || "error".equals(type))) {
+                    continue;
+                }
+                int id = f.getInt("id");
+                if (uin < 0) {
+                    answers.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(f);
+                } else if (id == stormId) {
+                    replyTimes.recordValue(Math.max(0, now - askedAt));
+                    replies.computeIfAbsent("sent".equals(type) ? "answered" : f.getString("code"), k -> new AtomicLong()).incrementAndGet();
+                    lastReplyAt.accumulateAndGet(now, Math::max);
+                }
+            }
+        }
+
+        /** Sends a frame of the teacher's and waits for its reply. */
+        JsonObject ask(int id, String kind, String body) throws Exception {
+            CompletableFuture<JsonObject> reply = answers.computeIfAbsent(id, k -> new CompletableFuture<>());
+            session.sendText("{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room + "\",\"kind\":\"" + kind
+                    + "\",\"body\":" + body + "}", Callback.NOOP);
+            return reply.get(60, TimeUnit.SECONDS);
         }
 
         private void handshake(String text) {

@@ -309,7 +309,9 @@ public class Classroom {
                     return Outcome.refused("NOT_OPEN", "that hand is not raised");
                 }
                 tellStudents(room, Set.of(uin), "hand.accept".equals(kind) ? "hand.accepted" : "hand.dismissed", actor);
-                result = Json.createObjectBuilder().add("uin", uin).build();
+                tallies.staffChanged(room);
+                events.publish(kind, room, actor.uin(), role(actor), now, Json.createObjectBuilder().add("target", uin).build());
+                return Outcome.done(Json.createObjectBuilder().add("uin", uin).build());
             }
         }
         tallies.staffChanged(room);
