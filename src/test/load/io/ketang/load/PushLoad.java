@@ -82,7 +82,11 @@ public final class PushLoad {
     private final Recorder replyTimes = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
     private final Map<String, AtomicLong> replies = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong lastReplyAt = new AtomicLong();
+    /** Storm frames the client library could not send (counted, so a loss is the client's or the server's, not unknown). */
+    private final AtomicLong sendFailures = new AtomicLong();
     private final List<Student> joined = new ArrayList<>();
+    /** Every student welcomed so far: they heartbeat from then on. */
+    private final java.util.Queue<Student> beating = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private PushLoad(Map<String, String> args) {
         base = URI.create(args.getOrDefault("url", "http://localhost:9080/"));
@@ -125,9 +129,10 @@ public final class PushLoad {
 
         long heapBefore = serverHeapKb();
         List<String> tokens = studentTokens();
+        // as a real client does: heartbeats from the welcome on, also while the others still connect
+        timers.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         connectAll(tokens);
         long heapAfter = serverHeapKb();
-        timers.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
 
         Student teacher = new Student(-1);
         connect(teacher, token(1, "teacher")).get(30, TimeUnit.SECONDS);
@@ -257,7 +262,7 @@ public final class PushLoad {
             String b = body != null ? body : "{\"choice\":\"" + choices[i % 4] + "\"}";
             s.askedAt = System.nanoTime();
             s.session.sendText("{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room + "\",\"kind\":\"" + kind
-                    + "\",\"body\":" + b + "}", Callback.NOOP);
+                    + "\",\"body\":" + b + "}", Callback.from(() -> { }, failure -> sendFailures.incrementAndGet()));
         }
         long sentIn = System.nanoTime() - start;
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -271,11 +276,12 @@ public final class PushLoad {
         Histogram h = replyTimes.getIntervalHistogram();
         answeredByStorm.put(id, replies.getOrDefault("answered", new AtomicLong()).get());
         say("");
+        say("students closed so far by the server: %d %s", closedEarly.get(), closeReasons);
         say("%s storm: %d students sent within %.2f s; %d replies (%s) in %.2f s: %.0f answered/s",
                 kind, joined.size(), sentIn / 1e9, got, replies, seconds, got / Math.max(0.001, seconds));
-        say("reply ms              p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  (missing replies: %d)",
+        say("reply ms              p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  (missing replies: %d; frames the client failed to send: %d)",
                 ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()),
-                joined.size() - got);
+                joined.size() - got, sendFailures.getAndSet(0));
         stormId = 0;
     }
 
@@ -382,6 +388,7 @@ public final class PushLoad {
             String type = frame.getString("type", "");
             if ("welcome".equals(type)) {
                 welcomed = true;
+                beating.add(this);
                 session.sendText("{\"type\":\"join\",\"id\":1,\"room\":\"" + room + "\"}", Callback.NOOP);
             } else if ("joined".equals(type)) {
                 joined.countDown();
@@ -475,10 +482,13 @@ public final class PushLoad {
     /** Every socket beats every 20 s, spread over the seconds so the server sees a steady stream. */
     private void heartbeat() {
         long second = System.currentTimeMillis() / 1000;
-        for (int i = (int) (second % 20); i < joined.size(); i += 20) {
-            Session s = joined.get(i).session;
-            if (s != null && s.isOpen()) {
-                s.sendText("{\"type\":\"hb\"}", Callback.NOOP);
+        int i = 0;
+        for (Student student : beating) {
+            if (i++ % 20 == second % 20) {
+                Session s = student.session;
+                if (s != null && s.isOpen()) {
+                    s.sendText("{\"type\":\"hb\"}", Callback.NOOP);
+                }
             }
         }
     }
