@@ -3,6 +3,7 @@ package io.ketang.admin;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,17 +24,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.ketang.flowcontrol.api.Admission;
-import io.ketang.flowcontrol.api.FlowControl;
+import io.ketang.classroom.api.Messages;
+import io.ketang.classroom.api.Outcome;
 import io.ketang.platform.auth.VerifiedToken;
 import io.ketang.push.api.MessageBody;
 import io.ketang.push.api.Priority;
-import io.ketang.push.api.Published;
-import io.ketang.push.api.Pushes;
-import io.ketang.push.api.RoomMessage;
 import io.ketang.push.api.Target;
-import io.ketang.room.api.RoomStatus;
-import io.ketang.room.api.RoomView;
 import io.ketang.shared.Role;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
@@ -56,13 +52,11 @@ public class PushResource {
     static final int MAX_UINS = 10_000;
 
     @Inject
-    Pushes pushes;
+    Messages messages;
 
     @Inject
     ServiceAuth auth;
 
-    @Inject
-    FlowControl flow;
 
     @HeaderParam(HttpHeaders.AUTHORIZATION)
     String authorization;
@@ -94,31 +88,32 @@ public class PushResource {
         String body = body(request.body());
         Priority priority = priority(request.priority());
         Target target = target(request.target());
-        RoomRef room = null;
+        CompletionStage<Outcome> sending;
         if (request.room() != null) {
-            // before any seq or history: a room the business does not have gets neither
-            RoomView found = auth.existingRoom(caller, request.room());
-            if (found.status() == RoomStatus.ENDED) {
-                throw ApiErrors.of(Response.Status.CONFLICT, "ROOM_CLOSED", "the room has ended");
-            }
-            room = found.ref();
+            // the room decides: it must exist in the caller's business and not have ended, before any seq or history
+            sending = messages.push(ServiceAuth.room(caller, request.room()), target, priority, request.kind(), body);
         } else {
             usersOnly(target);
+            sending = messages.pushToUsers(caller.bid(), target.uins(), request.kind(), body);
         }
-        admit(caller.bid(), priority);
-        long now = System.currentTimeMillis();
-        var sending = room == null
-                ? pushes.publishToUsers(caller.bid(), target.uins(), request.kind(), 0, "service", body, now)
-                : pushes.publish(new RoomMessage(room, target, request.kind(), 0, "service", body, now), priority);
+        Outcome outcome;
         try {
-            Published published = sending.toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            return Response.accepted(published.seq() > 0 ? Map.of("seq", published.seq()) : Map.of()).build();
+            outcome = sending.toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "not sent, retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "interrupted, retry");
         }
+        if (outcome.ok()) {
+            return Response.accepted(outcome.seq() > 0 ? Map.of("seq", outcome.seq()) : Map.of()).build();
+        }
+        throw switch (outcome.error()) {
+            case "NO_SUCH_ROOM" -> ServiceAuth.noSuchRoom();
+            case "ROOM_CLOSED" -> ApiErrors.of(Response.Status.CONFLICT, "ROOM_CLOSED", outcome.message());
+            case "RATE_LIMITED" -> ApiErrors.rateLimited(outcome.retryAfterMs(), outcome.message());
+            default -> ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", outcome.message());
+        };
     }
 
     private static String body(JsonObject body) {
@@ -142,22 +137,6 @@ public class PushResource {
             return Priority.IMPORTANT;
         }
         throw ApiErrors.badRequest("priority must be important or normal");
-    }
-
-    private void admit(String bid, Priority priority) {
-        Admission admission = flow.admitBusinessPush(bid);
-        if (admission.admitted()) {
-            if (priority == Priority.IMPORTANT) {
-                flow.importantMessage(bid);
-            } else {
-                admission = flow.admitInCluster(bid);
-            }
-        }
-        switch (admission.verdict()) {
-            case ADMITTED -> { }
-            case RATE_LIMITED -> throw ApiErrors.rateLimited(admission.retryAfterMs(), "over the push limit");
-            default -> throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "push limit cannot be checked, retry");
-        }
     }
 
     private static Target target(TargetBody t) {

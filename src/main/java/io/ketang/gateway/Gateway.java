@@ -25,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.ketang.classroom.api.Actor;
 import io.ketang.classroom.api.Classroom;
+import io.ketang.classroom.api.Messages;
 import io.ketang.classroom.api.Outcome;
-import io.ketang.flowcontrol.api.FlowControl;
 import io.ketang.flowcontrol.api.MuteChanged;
 import io.ketang.flowcontrol.api.Mutes;
 import io.ketang.heartbeat.api.Beat;
@@ -40,18 +40,13 @@ import io.ketang.platform.Node;
 import io.ketang.platform.auth.TokenVerifier;
 import io.ketang.platform.sessions.SessionEntry;
 import io.ketang.platform.sessions.SessionRegistry;
-import io.ketang.push.api.MessageBody;
-import io.ketang.push.api.Priority;
 import io.ketang.push.api.Pulled;
 import io.ketang.push.api.Pushes;
 import io.ketang.push.api.RoomControl;
 import io.ketang.push.api.RoomControlArrived;
-import io.ketang.push.api.RoomMessage;
 import io.ketang.push.api.RoomMessageArrived;
-import io.ketang.push.api.Target;
 import io.ketang.push.api.UserMessageArrived;
 import io.ketang.room.api.Admission;
-import io.ketang.room.api.ChatMode;
 import io.ketang.room.api.Rights;
 import io.ketang.room.api.RoomView;
 import io.ketang.room.api.Rooms;
@@ -142,11 +137,12 @@ public class Gateway {
     @ConfigProperty(name = "ketang.gateway.chat-burst", defaultValue = "5")
     int chatBurst;
 
-    @Inject
-    FlowControl flow;
 
     @Inject
     Classroom classroom;
+
+    @Inject
+    Messages messages;
 
     @Inject
     Mutes mutes;
@@ -688,6 +684,10 @@ public class Gateway {
         session.send(Frames.reply("left", id).add("room", roomId).build().toString());
     }
 
+    /**
+     * A member's message to a room: the frame's shape, membership of the room and the user's chat
+     * budget are the gateway's; everything else the room decides ({@link Messages}).
+     */
     private void send(ClientSession session, JsonObject frame, Long id) {
         String roomId = Frames.string(frame, "room");
         String kind = Frames.string(frame, "kind");
@@ -706,81 +706,22 @@ public class Gateway {
             session.send(Frames.error(id, ErrorCode.NOT_IN_ROOM, "join the room first"));
             return;
         }
-        if (!Rights.maySend(who.role(), kind)) {
-            session.send(Frames.error(id, ErrorCode.FORBIDDEN, who.role().wireName() + " may not send " + kind));
-            return;
-        }
-        String encodedBody;
-        try {
-            encodedBody = MessageBody.encode(body.asJsonObject());
-        } catch (IllegalArgumentException e) {
-            session.send(Frames.error(id, e instanceof MessageBody.TooLarge ? ErrorCode.TOO_LARGE : ErrorCode.BAD_FRAME, e.getMessage()));
-            return;
-        }
-        if ("kick".equals(kind)) {
-            kick(session, room, body.asJsonObject(), id);
-            return;
-        }
-        if (Classroom.holds(kind)) {
-            interact(session, room, kind, body.asJsonObject(), id);
-            return;
-        }
-        Target target = Target.ROOM;
-        if ("chat".equals(kind) && who.role() == Role.STUDENT) {
-            ChatMode mode = roomDirectory.cached(room).map(RoomView::chatMode).orElse(ChatMode.OPEN);
-            if (mode == ChatMode.STAFF_ONLY) {
-                session.send(Frames.error(id, ErrorCode.FORBIDDEN, "only teachers and assistants chat in this room"));
+        if (Rights.maySend(who.role(), kind) && Messages.spendsChatBudget(who.role(), kind)) {
+            long retryAfterMs = session.chat.take(System.nanoTime());
+            if (retryAfterMs > 0) {
+                session.send(rateLimited(id, "too many messages", retryAfterMs));
                 return;
             }
-            if (mode == ChatMode.GROUP) {
-                // students' chat stays in their small-class group, and the staff read it
-                String group = session.groups.get(room);
-                target = group == null ? Target.STAFF : Target.groupAndStaff(group);
-            }
         }
-        var message = new RoomMessage(room, target, kind, who.uin(), who.role().wireName(), encodedBody,
-                System.currentTimeMillis());
-        Priority priority = Rights.rule(kind).orElseThrow().importantFrom(who.role()) ? Priority.IMPORTANT : Priority.NORMAL;
-        if (priority == Priority.IMPORTANT) {
-            flow.importantMessage(who.bid());
-        } else if (!admitUnimportant(session, room, kind, id)) {
-            return;
-        }
-        pushes.publish(message, priority).whenComplete((published, failure) -> {
-            if (failure == null) {
-                if ("mute".equals(kind) || "unmute".equals(kind)) {
-                    staffMute(room, "mute".equals(kind), who);
-                }
-                var sent = Frames.reply("sent", id);
-                if (published.seq() > 0) {
-                    sent.add("seq", published.seq());
-                }
-                session.send(sent.build().toString());
-            } else {
-                LOG.log(Level.WARNING, "A send to a room was not published: {0}", failure.toString());
-                session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not accepted, retry"));
-            }
-        });
-    }
-
-    /** The user's chat budget on this node, then the room's and the cluster's limits and mutes. */
-    private boolean admitUnimportant(ClientSession session, RoomRef room, String kind, Long id) {
-        Identity who = session.identity;
-        long retryAfterMs = session.chat.take(System.nanoTime());
-        if (retryAfterMs > 0) {
-            session.send(rateLimited(id, "too many messages", retryAfterMs));
-            return false;
-        }
-        var admission = flow.admitRoomMessage(room, kind, who.staff());
-        switch (admission.verdict()) {
-            case ADMITTED -> {
-                return true;
-            }
-            case RATE_LIMITED -> session.send(rateLimited(id, "the room is over its message limit", admission.retryAfterMs()));
-            case MUTED -> session.send(Frames.error(id, ErrorCode.MUTED, "chat is muted in this room"));
-            default -> session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not accepted, retry"));
-        }
-        return false;
+        messages.send(new Actor(who.uin(), who.role()), session.groups.get(room), room, kind, body.asJsonObject())
+                .whenComplete((outcome, failure) -> {
+                    if (failure != null) {
+                        LOG.log(Level.WARNING, "A {0} failed: {1}", new Object[] {kind, failure.toString()});
+                        session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not accepted, retry"));
+                    } else {
+                        session.send(reply(outcome, id));
+                    }
+                });
     }
 
     private static String rateLimited(Long id, String message, long retryAfterMs) {
@@ -788,43 +729,20 @@ public class Gateway {
                 .add("retryAfterMs", retryAfterMs).build().toString();
     }
 
-    /**
-     * A classroom interaction (docs/protocol.md, Classroom): answered one by one with {@code sent}
-     * and its {@code result}, or an error that says why (and what a first attempt got).
-     */
-    private void interact(ClientSession session, RoomRef room, String kind, JsonObject body, Long id) {
-        Identity who = session.identity;
-        classroom.act(new Actor(who.uin(), who.role()), room, kind, body).whenComplete((outcome, failure) -> {
-            if (failure != null) {
-                LOG.log(Level.WARNING, "A {0} failed: {1}", new Object[] {kind, failure.toString()});
-                session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not carried out, retry"));
-                return;
-            }
-            session.send(reply(outcome, id));
-        });
-    }
-
+    /** {@code sent} (with the message's seq and what the sender learns), or the error the room decided on. */
     private static String reply(Outcome outcome, Long id) {
         var frame = outcome.ok() ? Frames.reply("sent", id)
                 : Frames.reply("error", id).add("code", ErrorCode.valueOf(outcome.error()).name()).add("message", outcome.message());
         if (outcome.seq() > 0) {
             frame.add("seq", outcome.seq());
         }
-        if (outcome.ok() || !outcome.result().isEmpty()) {
+        if (outcome.retryAfterMs() > 0) {
+            frame.add("retryAfterMs", outcome.retryAfterMs());
+        }
+        if (!outcome.result().isEmpty()) {
             frame.add("result", outcome.result());
         }
         return frame.build().toString();
-    }
-
-    /** A teacher's or assistant's {@code mute}/{@code unmute} also mutes the room's chat for students. */
-    private void staffMute(RoomRef room, boolean muted, Identity who) {
-        classroom.audit(room, who.uin(), who.role().wireName(), muted ? "mute" : "unmute",
-                Json.createObjectBuilder().add("reason", "staff").build());
-        try {
-            mutes.room(room, muted, "staff");
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Mute of {0} by staff not stored: {1}", new Object[] {room.key(), e.toString()});
-        }
     }
 
     /** Tells this node's clients in the rooms concerned (one, a business's, or all) that chat was muted or unmuted. */
@@ -843,41 +761,6 @@ public class Gateway {
                 rooms.sessions(room).forEach(s -> s.send(text));
             }
         }
-    }
-
-    /**
-     * A kick removes the user on every node and bans them, then tells the room as an important
-     * message ({@code msg} of kind {@code kick}, with a seq), so every client sees it in order and a
-     * client that reconnects finds it in the history. The kicker's {@code sent} carries that seq.
-     */
-    private void kick(ClientSession session, RoomRef room, JsonObject body, Long id) {
-        long uin = Frames.integer(body, "uin", -1, 1, Long.MAX_VALUE);
-        if (uin < 0) {
-            throw new Frames.BadFrame("kick needs body.uin");
-        }
-        Identity who = session.identity;
-        // the kick is a change to the room; it runs off the socket's thread because it waits for Kafka
-        scheduler.execute(() -> {
-            try {
-                roomDirectory.kick(room, uin);
-                classroom.audit(room, who.uin(), who.role().wireName(), "kick", Json.createObjectBuilder().add("target", uin).build());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "A kick was not carried out: {0}", e.toString());
-                session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not carried out, retry"));
-                return;
-            }
-            flow.importantMessage(who.bid());
-            var told = new RoomMessage(room, Target.ROOM, "kick", who.uin(), who.role().wireName(),
-                    "{\"uin\":" + uin + "}", System.currentTimeMillis());
-            pushes.publish(told, Priority.IMPORTANT).whenComplete((published, failure) -> {
-                if (failure == null) {
-                    session.send(Frames.reply("sent", id).add("seq", published.seq()).build().toString());
-                } else {
-                    LOG.log(Level.WARNING, "A kick was carried out but not told to the room: {0}", failure.toString());
-                    session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "kicked, but the room was not told; retry"));
-                }
-            });
-        });
     }
 
     /**
