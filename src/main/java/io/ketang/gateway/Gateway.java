@@ -137,7 +137,6 @@ public class Gateway {
     @ConfigProperty(name = "ketang.gateway.chat-burst", defaultValue = "5")
     int chatBurst;
 
-
     @Inject
     Classroom classroom;
 

@@ -29,6 +29,8 @@ public final class KetangClient implements AutoCloseable {
     /** When each frame arrived (System.nanoTime), by frame; identity, as equal frames may repeat. */
     private final java.util.Map<JsonObject, Long> arrivals = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** Held while a frame is being sent. */
+    private final Object sending = new Object();
     private volatile boolean stalled;
     /** Heartbeats this client sent on its own, whose replies it swallows. */
     private final java.util.concurrent.atomic.AtomicInteger ownBeats = new java.util.concurrent.atomic.AtomicInteger();
@@ -86,8 +88,20 @@ public final class KetangClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a frame and waits until it is written. The JDK's WebSocket allows one send at a time, so
+     * this client's own heartbeats and the test's frames take turns (guarded by {@code sending}).
+     */
     public void send(String json) {
-        socket.sendText(json, true).join();
+        synchronized (sending) {
+            try {
+                socket.sendText(json, true).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // say why the socket is gone, when the server said it
+                String code = closeCode.isDone() && !closeCode.isCompletedExceptionally() ? " (closed with " + closeCode.join() + ")" : "";
+                throw new AssertionError("send failed" + code + ": " + e.getCause(), e);
+            }
+        }
     }
 
     /** Sends hello with the token, waits for welcome, and from then on heartbeats as a client must. */
@@ -101,11 +115,21 @@ public final class KetangClient implements AutoCloseable {
     }
 
     private void beat() {
-        if (socket.isOutputClosed()) {
-            return;
+        synchronized (sending) {
+            if (socket.isOutputClosed()) {
+                return;
+            }
+            // counted before it goes, since its reply may come before the send is done
+            ownBeats.incrementAndGet();
+            try {
+                socket.sendText("{\"type\":\"hb\"}", true).get(5, TimeUnit.SECONDS);
+            } catch (Exception notSent) {
+                ownBeats.decrementAndGet();
+                if (notSent instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
-        ownBeats.incrementAndGet();
-        socket.sendText("{\"type\":\"hb\"}", true).exceptionally(e -> null);
     }
 
     /** Stops heartbeating, as a client whose process froze would. */
