@@ -49,7 +49,7 @@ public class MemberViews {
     }
 
     MembersBody members(String authorization, String room, String role, String terminal, String afterParam, String limitParam) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        RoomRef ref = auth.ownRoom(authorization, room);
         Optional<Role> roleFilter = role == null ? Optional.empty()
                 : Optional.of(Role.parse(role).orElseThrow(() -> ApiErrors.badRequest("unknown role")));
         Optional<Terminal> terminalFilter = terminal == null ? Optional.empty()
@@ -61,7 +61,7 @@ public class MemberViews {
     }
 
     CountsBody counts(String authorization, String room) {
-        RoomCounts counts = memberships.counts(auth.existingRoom(auth.require(authorization), room).ref());
+        RoomCounts counts = memberships.counts(auth.ownRoom(authorization, room));
         return new CountsBody(counts.total(),
                 counts.byRole().entrySet().stream().collect(Collectors.toMap(e -> e.getKey().wireName(), Map.Entry::getValue)),
                 counts.byGroup());

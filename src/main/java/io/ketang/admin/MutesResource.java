@@ -52,7 +52,7 @@ public class MutesResource {
     @Path("/rooms/{room}")
     @Operation(summary = "Whether chat in the room is muted, and why (auto, admin, staff, or its business)")
     public Map<String, Object> room(@PathParam("room") String room) {
-        return roomState(auth.existingRoom(auth.require(authorization), room).ref());
+        return roomState(auth.ownRoom(authorization, room));
     }
 
     @PUT

@@ -204,7 +204,7 @@ public class RoomsResource {
     @Path("/{room}/signins")
     @Operation(summary = "The room's closed sign-ins with their counts, newest first (next: the cursor for before)")
     public JsonObject signins(@PathParam("room") String room, @QueryParam("before") String before, @QueryParam("limit") String limit) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        RoomRef ref = auth.ownRoom(authorization, room);
         long b = Params.integer(before, "before", 0, 0, Long.MAX_VALUE);
         int l = (int) Params.integer(limit, "limit", 100, 1, MAX_PAGE);
         return records(() -> classRecords.signins(ref, b, l));
@@ -215,7 +215,7 @@ public class RoomsResource {
     @Operation(summary = "One sign-in's attendance per student (signed, late, absent) in uin order (next: the cursor for after)")
     public JsonObject attendance(@PathParam("room") String room, @QueryParam("signin") String signin,
                                  @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        RoomRef ref = auth.ownRoom(authorization, room);
         long id = Params.integer(signin, "signin", -1, 1, Long.MAX_VALUE);
         if (id < 0) {
             throw ApiErrors.badRequest("signin (the sign-in's id) is required");
@@ -229,7 +229,7 @@ public class RoomsResource {
     @Path("/{room}/quizzes")
     @Operation(summary = "The room's closed quizzes with their distribution and correct count, newest first")
     public JsonObject quizzes(@PathParam("room") String room, @QueryParam("before") String before, @QueryParam("limit") String limit) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        RoomRef ref = auth.ownRoom(authorization, room);
         long b = Params.integer(before, "before", 0, 0, Long.MAX_VALUE);
         int l = (int) Params.integer(limit, "limit", 100, 1, MAX_PAGE);
         return records(() -> classRecords.quizzes(ref, b, l));
@@ -240,7 +240,7 @@ public class RoomsResource {
     @Operation(summary = "One quiz's answers per student in uin order")
     public JsonObject answers(@PathParam("room") String room, @PathParam("quiz") String quiz,
                               @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        RoomRef ref = auth.ownRoom(authorization, room);
         long id = Params.integer(quiz, "quiz", 0, 1, Long.MAX_VALUE);
         long a = Params.integer(after, "after", 0, 0, Long.MAX_VALUE);
         int l = (int) Params.integer(limit, "limit", 500, 1, 5_000);
@@ -251,7 +251,7 @@ public class RoomsResource {
     @Path("/{room}/redpackets")
     @Operation(summary = "The room's settled red packets: claimed and unclaimed cents and shares, newest first")
     public JsonObject redpackets(@PathParam("room") String room, @QueryParam("before") String before, @QueryParam("limit") String limit) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        RoomRef ref = auth.ownRoom(authorization, room);
         long b = Params.integer(before, "before", 0, 0, Long.MAX_VALUE);
         int l = (int) Params.integer(limit, "limit", 100, 1, MAX_PAGE);
         return records(() -> classRecords.redpackets(ref, b, l));
@@ -261,7 +261,7 @@ public class RoomsResource {
     @Path("/{room}/redpackets/{packet}/grabs")
     @Operation(summary = "One red packet's grabs (uin to cents) from the ledger, beside what Redis holds")
     public JsonObject grabs(@PathParam("room") String room, @PathParam("packet") String packet) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        RoomRef ref = auth.ownRoom(authorization, room);
         long id = Params.integer(packet, "packet", 0, 1, Long.MAX_VALUE);
         return records(() -> classRecords.grabs(ref, id));
     }
@@ -270,7 +270,7 @@ public class RoomsResource {
     @Path("/{room}/audit")
     @Operation(summary = "What staff and admins did to the room (kick, mute, unmute, chat mode, close), oldest first")
     public JsonObject audit(@PathParam("room") String room, @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        RoomRef ref = auth.existingRoom(auth.require(authorization), room).ref();
+        RoomRef ref = auth.ownRoom(authorization, room);
         long a = Params.integer(after, "after", 0, 0, Long.MAX_VALUE);
         int l = (int) Params.integer(limit, "limit", 100, 1, MAX_PAGE);
         return records(() -> classRecords.audit(ref, a, l));

@@ -67,6 +67,11 @@ class ServiceAuth {
         }
     }
 
+    /** The room of a request with this Authorization header: the caller checked, the room existing in its business. */
+    RoomRef ownRoom(String authorization, String room) {
+        return existingRoom(require(authorization), room).ref();
+    }
+
     static jakarta.ws.rs.WebApplicationException noSuchRoom() {
         return ApiErrors.of(Response.Status.NOT_FOUND, "NO_SUCH_ROOM", "no such room");
     }

@@ -130,7 +130,8 @@ public class Classroom {
         }
     }
 
-    private static long number(JsonObject body, String name, long fallback, long min, long max) {
+    /** A body's integer field in {@code min..max}; {@code fallback} when absent (required when below {@code min}). */
+    static long number(JsonObject body, String name, long fallback, long min, long max) {
         JsonValue v = body.get(name);
         if (v == null) {
             if (fallback < min) {

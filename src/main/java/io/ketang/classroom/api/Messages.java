@@ -8,7 +8,6 @@ import java.util.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 
 import io.ketang.flowcontrol.api.Admission;
@@ -156,11 +155,12 @@ public class Messages {
      * client that reconnects finds it in the history. It waits for Kafka, so it runs off the caller's thread.
      */
     private CompletionStage<Outcome> kick(Actor sender, RoomRef room, JsonObject body) {
-        if (!(body.get("uin") instanceof JsonNumber n) || !n.isIntegral() || n.bigDecimalValue().signum() <= 0
-                || n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            return now(Outcome.refused("BAD_FRAME", "kick needs body.uin, a positive integer"));
+        long uin;
+        try {
+            uin = Classroom.number(body, "uin", -1, 1, Long.MAX_VALUE);
+        } catch (Classroom.BadBody bad) {
+            return now(Outcome.refused("BAD_FRAME", bad.getMessage()));
         }
-        long uin = n.longValue();
         return CompletableFuture.supplyAsync(() -> {
             try {
                 rooms.kick(room, uin);
