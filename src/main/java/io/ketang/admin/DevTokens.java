@@ -22,7 +22,7 @@ import io.ketang.shared.RoomRef;
 /**
  * Demo tokens for the embedded local stack: {@code POST /api/dev/tokens} with
  * {@code {"uin":1,"bid":"demo","role":"teacher","rooms":["r1"]}} returns a signed client token
- * (role {@code service} or {@code admin}: a service token for the REST API). It
+ * (role {@code service}, {@code admin} or {@code operator}: a token for the REST API). It
  * answers 404 unless {@code ketang.dev.tokens.enabled=true}, which only the local run command and
  * the tests set; production issues tokens from its own identity service.
  */
@@ -57,7 +57,7 @@ public class DevTokens {
                 || (Role.parse(role).isEmpty() && !service)) {
             return Response.status(Response.Status.BAD_REQUEST)
                     .entity(new ApiError("BAD_REQUEST",
-                            "uin (positive), bid and role (teacher|assistant|student|observer, or service|admin) are required"))
+                            "uin (positive), bid and role (teacher|assistant|student|observer, or service|admin|operator) are required"))
                     .type(MediaType.APPLICATION_JSON).build();
         }
         JwtBuilder builder = JwtBuilder.create(BUILDER_ID)

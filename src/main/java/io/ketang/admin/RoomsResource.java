@@ -67,6 +67,9 @@ public class RoomsResource {
     @Inject
     Classroom classroom;
 
+    @Inject
+    io.ketang.classroom.api.Messages messages;
+
     @HeaderParam(HttpHeaders.AUTHORIZATION)
     String authorization;
 
@@ -125,9 +128,10 @@ public class RoomsResource {
     }
 
     @GET
-    @Operation(summary = "List the business's rooms, by room id, optionally of one status")
+    @Operation(summary = "List the business's rooms, by room id, optionally of one status or with an id prefix")
     @APIResponse(responseCode = "200", description = "one page of rooms")
     public RoomPage list(@QueryParam("status") String status, @QueryParam("after") String after,
+                         @Parameter(description = "only rooms whose id starts with this") @QueryParam("prefix") String prefix,
                          @Parameter(description = "1..500, default 100", schema = @Schema(type = SchemaType.INTEGER))
                          @QueryParam("limit") String limitParam) {
         VerifiedToken caller = auth.require(authorization);
@@ -140,7 +144,10 @@ public class RoomsResource {
                 throw ApiErrors.badRequest("status must be created, live or ended");
             }
         }
-        List<RoomView> page = rooms.list(caller.bid(), wanted, after, limit + 1);
+        if (prefix != null && !prefix.isEmpty() && !RoomRef.validId(prefix)) {
+            throw ApiErrors.badRequest("prefix must be 1..128 of [A-Za-z0-9_.:-]");
+        }
+        List<RoomView> page = rooms.list(caller.bid(), wanted, prefix, after, limit + 1);
         boolean more = page.size() > limit;
         List<RoomBody> bodies = page.stream().limit(limit).map(RoomBody::of).toList();
         return new RoomPage(bodies, more ? bodies.get(bodies.size() - 1).room() : null);
@@ -187,6 +194,33 @@ public class RoomsResource {
         classroom.audit(ref, ServiceAuth.uin(caller), caller.role(), "chat.mode",
                 Json.createObjectBuilder().add("chatMode", mode.wireName()).build());
         return changed;
+    }
+
+    @POST
+    @Path("/{room}/members/{uin}/kick")
+    @Operation(summary = "Kick a user from the room: removed on every node, banned from it for the configured time (10 min), "
+            + "the room told with an important kick message, the audit log a line")
+    @APIResponse(responseCode = "200", description = "{\"uin\", \"seq\"}: the seq of the room's kick message")
+    @APIResponse(responseCode = "404", description = "no such room in the caller's business")
+    @APIResponse(responseCode = "503", description = "not carried out or not told to the room: repeat the call (kicking twice is harmless)")
+    public java.util.Map<String, Long> kick(@PathParam("room") String room, @PathParam("uin") String uinParam) {
+        VerifiedToken caller = auth.require(authorization);
+        RoomRef ref = auth.existingRoom(caller, room).ref();
+        long uin = Params.integer(uinParam, "uin", 0, 1, Long.MAX_VALUE);
+        io.ketang.classroom.api.Outcome outcome;
+        try {
+            outcome = messages.kick(ref, uin, ServiceAuth.uin(caller), caller.role()).toCompletableFuture()
+                    .get(PushResource.TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "not carried out, retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "interrupted, retry");
+        }
+        if (!outcome.ok()) {
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", outcome.message());
+        }
+        return java.util.Map.of("uin", uin, "seq", outcome.seq());
     }
 
     /** Reads a record page, answering 503 while PostgreSQL is away. */

@@ -16,18 +16,26 @@ import io.ketang.shared.RoomRef;
 /**
  * Service tokens of the REST API: the same signed JWTs as clients' (issuer, audience, expiry
  * checked), with {@code role} {@code service} (a business backend) or {@code admin} (the console),
- * scoped to the {@code bid} they carry. A client token is refused here.
+ * scoped to the {@code bid} they carry, or {@code operator} (the console of whoever runs Ketang):
+ * every business, the one it acts for named by the {@value #BUSINESS_HEADER} header, and the
+ * cluster's own views (nodes, Kafka). A client token is refused here.
  */
 @ApplicationScoped
 class ServiceAuth {
 
-    static final Set<String> SERVICE_ROLES = Set.of("service", "admin");
+    static final String OPERATOR = "operator";
+    static final Set<String> SERVICE_ROLES = Set.of("service", "admin", OPERATOR);
+    /** The business an operator acts for; a business's own token may only name its own. */
+    static final String BUSINESS_HEADER = "Ketang-Bid";
 
     @Inject
     TokenVerifier tokens;
 
     @Inject
     Rooms rooms;
+
+    @Inject
+    jakarta.servlet.http.HttpServletRequest request;
 
     /** The caller of a request with this Authorization header; refuses with 401 or 403. */
     VerifiedToken require(String authorization) {
@@ -38,6 +46,25 @@ class ServiceAuth {
                 .orElseThrow(() -> ApiErrors.of(Response.Status.UNAUTHORIZED, "UNAUTHORIZED", "the token is not valid"));
         if (!SERVICE_ROLES.contains(token.role())) {
             throw ApiErrors.of(Response.Status.FORBIDDEN, "FORBIDDEN", "a service or admin token is required");
+        }
+        String named = request.getHeader(BUSINESS_HEADER);
+        if (named == null || named.equals(token.bid())) {
+            return token;
+        }
+        if (!OPERATOR.equals(token.role())) {
+            throw ApiErrors.of(Response.Status.FORBIDDEN, "FORBIDDEN", "this token acts for its own business only");
+        }
+        if (!RoomRef.validId(named)) {
+            throw ApiErrors.badRequest(BUSINESS_HEADER + " must be 1..128 of [A-Za-z0-9_.:-]");
+        }
+        return new VerifiedToken(token.subject(), named, token.role(), token.rooms());
+    }
+
+    /** The caller of a request about the whole cluster, which only an operator may see; 403 for any other token. */
+    VerifiedToken requireOperator(String authorization) {
+        VerifiedToken token = require(authorization);
+        if (!OPERATOR.equals(token.role())) {
+            throw ApiErrors.of(Response.Status.FORBIDDEN, "FORBIDDEN", "an operator token is required");
         }
         return token;
     }

@@ -156,7 +156,14 @@ public class Gateway {
     @ConfigProperty(name = "ketang.gateway.max-reply-bytes", defaultValue = "65536")
     int maxReplyBytes;
 
+    @Inject
+    org.eclipse.microprofile.metrics.MetricRegistry metrics;
+
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    /** Counted for the console and /metrics: sockets opened, joins, frames handed to sockets. */
+    private org.eclipse.microprofile.metrics.Counter connections;
+    private org.eclipse.microprofile.metrics.Counter joins;
+    private org.eclipse.microprofile.metrics.Counter deliveries;
     /** This node's sessions by user ("bid/uin"), for messages to users wherever they are. */
     private final Map<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
     /** Each user's chat budget on this node ("bid/uin"), shared by their sessions here, kept across reconnects. */
@@ -172,6 +179,11 @@ public class Gateway {
         chatBudgets = new Budgets(chatRate, chatBurst);
         studentFrames = new Budgets(studentRate, studentBurst);
         staffFrames = new Budgets(staffRate, staffBurst);
+        connections = metrics.counter("ketang_gateway_connections");
+        joins = metrics.counter("ketang_gateway_joins");
+        deliveries = metrics.counter("ketang_gateway_deliveries");
+        metrics.gauge("ketang_gateway_sockets", sessions::size);
+        metrics.gauge("ketang_gateway_rooms", () -> rooms.rooms().size());
         Runtime.getRuntime().addShutdownHook(drainHook);
         sweeping = scheduler.scheduleWithFixedDelay(() -> {
             closeSilent();
@@ -193,6 +205,7 @@ public class Gateway {
                 w -> close(socket, CloseCodes.TOO_SLOW, "too slow"), flusher::schedule);
         ClientSession session = new ClientSession(socket, writer, Budgets.Budget.ofConnection(studentRate, studentBurst, System.nanoTime()));
         sessions.put(socket.getId(), session);
+        connections.inc();
         session.helloDeadline = scheduler.schedule(() -> {
             if (!session.authenticated()) {
                 close(socket, CloseCodes.NO_HELLO, "no hello in time");
@@ -289,7 +302,7 @@ public class Gateway {
     }
 
     void onRoomMessage(@Observes RoomMessageArrived message) {
-        rooms.deliver(message.room(), message.target(), message.frame());
+        deliveries.inc(rooms.deliver(message.room(), message.target(), message.frame()));
     }
 
     void onUserMessage(@Observes UserMessageArrived message) {
@@ -608,6 +621,7 @@ public class Gateway {
                     session.groups.put(ref, joining.group());
                 }
                 rooms.join(ref, session);
+                joins.inc();
                 boolean listed = who.role() != Role.OBSERVER && memberships.member(ref, who.uin()).isEmpty();
                 var joined = Frames.reply("joined", id)
                         .add("room", roomId)

@@ -161,10 +161,23 @@ public class Messages {
         } catch (Classroom.BadBody bad) {
             return now(Outcome.refused("BAD_FRAME", bad.getMessage()));
         }
+        return kick(room, uin, sender.uin(), sender.role().wireName());
+    }
+
+    /**
+     * Kicks a user from a room on behalf of staff or an admin (REST): removed on every node, banned
+     * for {@code ketang.room.kick-ban-ms}, the audit log told who did it, and the room told with an
+     * important {@code kick} message whose seq the outcome carries. The caller checked the room is
+     * the business's; kicking someone who is not there still bans them.
+     *
+     * @param byUin  who kicks (0 when a service token's subject is not a number)
+     * @param byRole their role as the audit log shows it ({@code teacher}, {@code admin}, …)
+     */
+    public CompletionStage<Outcome> kick(RoomRef room, long uin, long byUin, String byRole) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 rooms.kick(room, uin);
-                classroom.audit(room, sender.uin(), sender.role().wireName(), "kick", Json.createObjectBuilder().add("target", uin).build());
+                classroom.audit(room, byUin, byRole, "kick", Json.createObjectBuilder().add("target", uin).build());
                 return true;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "A kick was not carried out: {0}", e.toString());
@@ -175,7 +188,7 @@ public class Messages {
                 return now(Outcome.refused("UNAVAILABLE", "not carried out, retry"));
             }
             flow.importantMessage(room.bid());
-            var told = new RoomMessage(room, Target.ROOM, "kick", sender.uin(), sender.role().wireName(),
+            var told = new RoomMessage(room, Target.ROOM, "kick", byUin, byRole,
                     "{\"uin\":" + uin + "}", System.currentTimeMillis());
             return pushes.publish(told, Priority.IMPORTANT).handle((Published published, Throwable failure) -> {
                 if (failure != null) {

@@ -152,6 +152,43 @@ public class FlowControl {
         count("important", bid, Admission.ADMITTED);
     }
 
+    /** The business's limits, their use and verdicts, and its mutes (reads Redis; for the console). */
+    public FlowReport report(String bid) {
+        java.util.List<FlowReport.MutedRoom> muted = new java.util.ArrayList<>();
+        long busiestRoom = -1;
+        boolean businessMuted = false;
+        boolean clusterMuted = false;
+        long businessUsed = -1;
+        long clusterUsed = -1;
+        try {
+            for (MuteBoard.Muted m : mutes.mutedRooms(bid, 1000)) {
+                String room = m.key().substring(bid.length() + 1);
+                muted.add(new FlowReport.MutedRoom(room, m.reason(), m.auto()));
+                busiestRoom = Math.max(busiestRoom, roomChat.usedLastSecond(m.key()));
+            }
+            businessMuted = mutes.mutedBy(bid) != null;
+            clusterMuted = mutes.mutedBy(MuteBoard.CLUSTER) != null;
+            businessUsed = business.usedLastSecond(bid);
+            clusterUsed = cluster.usedLastSecond("all");
+        } catch (RuntimeException redisAway) {
+            LOG.log(Level.FINE, "Flow report without Redis: {0}", redisAway.toString());
+        }
+        return new FlowReport(java.util.List.of(
+                new FlowReport.Limit(roomChat.name(), roomChat.limit(), busiestRoom, roomChat.whenRedisIsDown(), verdicts(roomChat.name(), bid)),
+                new FlowReport.Limit(cluster.name(), cluster.limit(), clusterUsed, cluster.whenRedisIsDown(), verdicts(cluster.name(), bid)),
+                new FlowReport.Limit(business.name(), business.limit(), businessUsed, business.whenRedisIsDown(), verdicts(business.name(), bid)),
+                new FlowReport.Limit("mute", 0, -1, WhenRedisIsDown.OPEN, verdicts("mute", bid))),
+                java.util.List.copyOf(muted), businessMuted, clusterMuted);
+    }
+
+    private java.util.Map<String, Long> verdicts(String limit, String bid) {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        metrics.getCounters((id, m) -> id.getName().equals("ketang_flow_admissions")
+                && limit.equals(id.getTags().get("limit")) && bid.equals(id.getTags().get("bid")))
+                .forEach((id, counter) -> counts.merge(id.getTags().get("verdict"), counter.getCount(), Long::sum));
+        return counts;
+    }
+
     private Admission count(String limit, String bid, Admission admission) {
         metrics.counter("ketang_flow_admissions", new Tag("limit", limit), new Tag("bid", bid),
                 new Tag("verdict", admission.verdict().name().toLowerCase(java.util.Locale.ROOT))).inc();

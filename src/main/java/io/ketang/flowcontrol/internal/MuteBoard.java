@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 
 import io.ketang.flowcontrol.api.MuteChanged;
@@ -183,6 +184,28 @@ public class MuteBoard {
         }
         known.put(key, value);
         return value;
+    }
+
+    /**
+     * The rooms of a business whose own mute is set (automatic, admin or staff), read from Redis
+     * (a scan of the business's mute keys: for the console, not for a hot path), up to {@code limit}.
+     */
+    public List<Muted> mutedRooms(String bid, int limit) {
+        List<Muted> muted = new java.util.ArrayList<>();
+        var params = new ScanParams().match("ketang:mute:{" + bid + "/*}").count(500);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            var page = redis.scan(cursor, params);
+            for (String key : page.getResult()) {
+                String value = redis.get(key);
+                String roomKey = key.substring("ketang:mute:{".length(), key.length() - 1);
+                if (value != null && muted.size() < limit) {
+                    muted.add(new Muted(roomKey, wireReason(roomKey, value), value.startsWith("auto:")));
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor) && muted.size() < limit);
+        return muted;
     }
 
     /** Mutes or unmutes by hand ({@code admin} or {@code staff}); announces it when the state changed. */

@@ -62,6 +62,13 @@ public final class SharedLimit {
             return {grant, windowMs - (now % windowMs), streak}
             """);
 
+    /** KEYS: count base. ARGV: window ms. Returns what the last whole window admitted. */
+    private static final RedisScript LAST_WINDOW = new RedisScript("""
+            local t = redis.call('TIME')
+            local w = math.floor((tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) / tonumber(ARGV[1]))
+            return tonumber(redis.call('GET', KEYS[1] .. ':' .. (w - 1)) or '0')
+            """);
+
     static final long WINDOW_MS = 1000;
     private static final long RETRY_REDIS_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Lapse a lease this long before Redis's window ends, for the time its answer took to arrive. */
@@ -170,6 +177,14 @@ public final class SharedLimit {
             local.fallback = new TokenBucket(limit, (int) Math.min(Integer.MAX_VALUE, limit), now);
         }
         return local.fallback.tryTake(now) ? Admission.ADMITTED : Admission.rateLimited(local.fallback.millisUntilNext(now));
+    }
+
+    /**
+     * How many the key admitted across the cluster in the last whole second (leases granted: a
+     * node may not have used all of its lease); throws when Redis is away.
+     */
+    public long usedLastSecond(String key) {
+        return (Long) LAST_WINDOW.run(redis, List.of("ketang:flow:" + name + ":{" + key + "}"), List.of(Long.toString(WINDOW_MS)));
     }
 
     /** Forgets keys with no live lease (called now and then, so idle rooms do not pile up). */

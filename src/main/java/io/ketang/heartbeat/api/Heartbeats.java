@@ -43,6 +43,12 @@ public class Heartbeats {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
+    org.eclipse.microprofile.metrics.MetricRegistry metrics;
+
+    @Inject
+    io.ketang.heartbeat.internal.RecentExits recent;
+
+    @Inject
     @ConfigProperty(name = "ketang.heartbeat.flush-ms", defaultValue = "5000")
     long flushMs;
 
@@ -73,12 +79,23 @@ public class Heartbeats {
 
     /** Tells the business that a session left a room, and why (exits topic, keyed by bid). */
     public void exit(RoomRef room, long uin, Terminal terminal, ExitReason reason) {
-        exited.fire(new Exited(room, uin, terminal, reason, System.currentTimeMillis()));
+        Exited exit = new Exited(room, uin, terminal, reason, System.currentTimeMillis());
+        metrics.counter("ketang_heartbeat_exits", new org.eclipse.microprofile.metrics.Tag("reason", reason.wireName())).inc();
+        recent.note(exit);
+        exited.fire(exit);
         channel.exit(room, uin, terminal, reason).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.log(Level.WARNING, "An exit notification was not published: {0}", failure.toString());
             }
         });
+    }
+
+    /**
+     * The business's latest exits, newest first, across every node (the exits topic is the
+     * durable feed; this is the console's recent view, the last {@code ketang.exits.recent} of each business).
+     */
+    public java.util.List<Exited> recentExits(String bid, int limit) {
+        return recent.latest(bid, limit);
     }
 
     /** Heartbeat partitions this node owns now. */

@@ -61,6 +61,72 @@ public class KafkaAdmin {
                 .get(topic).topicId().toString();
     }
 
+    /**
+     * A topic as the cluster has it.
+     *
+     * @param partitions  its partition count, 0 when the topic does not exist
+     * @param replication replicas of its first partition
+     */
+    public record TopicState(String name, int partitions, int replication) {
+    }
+
+    /** One partition's consumer lag in a group: the log's end beside the group's committed offset. */
+    public record PartitionLag(String group, String topic, int partition, long endOffset, long committed) {
+        public long lag() {
+            return Math.max(0, endOffset - committed);
+        }
+    }
+
+    /** The configured topics as the cluster has them now. */
+    public List<TopicState> topicStates(long timeoutMs) throws Exception {
+        List<String> names = topics.stream().map(TopicSpec::name).toList();
+        var described = admin.describeTopics(names).topicNameValues();
+        List<TopicState> states = new java.util.ArrayList<>();
+        for (String name : names) {
+            try {
+                var d = described.get(name).get(timeoutMs, TimeUnit.MILLISECONDS);
+                states.add(new TopicState(name, d.partitions().size(),
+                        d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size()));
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                states.add(new TopicState(name, 0, 0));
+            }
+        }
+        return states;
+    }
+
+    /**
+     * Consumer lag of every group whose id starts with {@code prefix}, per partition it has
+     * committed on: what the log holds beyond what the group has read.
+     */
+    public List<PartitionLag> lag(String prefix, long timeoutMs) throws Exception {
+        List<String> groups = admin.listConsumerGroups().all().get(timeoutMs, TimeUnit.MILLISECONDS).stream()
+                .map(org.apache.kafka.clients.admin.ConsumerGroupListing::groupId)
+                .filter(g -> g.startsWith(prefix)).sorted().toList();
+        Map<String, Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>> committed =
+                new java.util.TreeMap<>();
+        for (String group : groups) {
+            committed.put(group, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS));
+        }
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> wanted = new java.util.HashMap<>();
+        committed.values().forEach(offsets -> offsets.keySet().forEach(tp -> wanted.put(tp,
+                org.apache.kafka.clients.admin.OffsetSpec.latest())));
+        var ends = wanted.isEmpty() ? Map.<org.apache.kafka.common.TopicPartition,
+                org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>of()
+                : admin.listOffsets(wanted).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        List<PartitionLag> lags = new java.util.ArrayList<>();
+        committed.forEach((group, offsets) -> offsets.entrySet().stream()
+                .filter(e -> e.getValue() != null && ends.containsKey(e.getKey()))
+                .sorted(java.util.Comparator.comparing((Map.Entry<org.apache.kafka.common.TopicPartition, ?> e) -> e.getKey().topic())
+                        .thenComparingInt(e -> e.getKey().partition()))
+                .forEach(e -> lags.add(new PartitionLag(group, e.getKey().topic(), e.getKey().partition(),
+                        ends.get(e.getKey()).offset(), e.getValue().offset()))));
+        return lags;
+    }
+
     @PreDestroy
     void close() {
         admin.close(java.time.Duration.ofSeconds(5));

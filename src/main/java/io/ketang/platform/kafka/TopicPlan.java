@@ -67,14 +67,15 @@ public final class TopicPlan {
         List<TopicSpec> topics = new ArrayList<>();
         for (Role role : ROLES) {
             String prefix = "ketang.topic." + role.role() + ".";
-            int partitions = partitionsFor(
+            var sizing = new TopicSpec.Sizing(
                     number(settings, prefix + "target-throughput", role.defaultTarget()),
                     number(settings, prefix + "producer-throughput", producer),
                     number(settings, prefix + "consumer-throughput", consumer));
+            int partitions = partitionsFor(sizing.target(), sizing.producerPerPartition(), sizing.consumerPerPartition());
             var configs = new java.util.HashMap<>(role.configs());
             configs.put("min.insync.replicas", minInsync);
             topics.add(new TopicSpec(role.role(), settings.apply(prefix + "name").orElse(role.defaultName()),
-                    partitions, replication, Map.copyOf(configs)));
+                    partitions, replication, Map.copyOf(configs), sizing));
         }
         return List.copyOf(topics);
     }

@@ -10,6 +10,15 @@ import java.util.Map;
  * @param partitions        computed by {@link TopicPlan#partitionsFor}
  * @param replicationFactor replicas of every partition
  * @param configs           topic-level settings, such as compaction for the member log
+ * @param sizing            the throughputs the partition count was computed from
  */
-public record TopicSpec(String role, String name, int partitions, short replicationFactor, Map<String, String> configs) {
+public record TopicSpec(String role, String name, int partitions, short replicationFactor, Map<String, String> configs,
+                        Sizing sizing) {
+
+    /**
+     * What a topic is sized for, messages a second: its target T, and what one partition takes
+     * from producers (PT) and gives to consumers (CT).
+     */
+    public record Sizing(long target, long producerPerPartition, long consumerPerPartition) {
+    }
 }

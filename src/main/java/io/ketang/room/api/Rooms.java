@@ -61,8 +61,8 @@ public class Rooms {
     }
 
     /** A page of a business's rooms ordered by room id, after {@code afterRoomId}. */
-    public List<RoomView> list(String bid, Optional<RoomStatus> status, String afterRoomId, int limit) {
-        return store.list(bid, status, afterRoomId, limit);
+    public List<RoomView> list(String bid, Optional<RoomStatus> status, String idPrefix, String afterRoomId, int limit) {
+        return store.list(bid, status, idPrefix, afterRoomId, limit);
     }
 
     /** Makes the room live; empty if there is no such room. */

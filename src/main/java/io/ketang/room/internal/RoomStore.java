@@ -83,17 +83,24 @@ public class RoomStore {
         return Optional.of(view(e));
     }
 
-    /** A page of a business's rooms, newest id order, optionally of one status, after a room id. */
+    /** A page of a business's rooms in id order, optionally of one status or id prefix, after a room id. */
     @Transactional
-    public List<RoomView> list(String bid, Optional<RoomStatus> status, String afterRoomId, int limit) {
+    public List<RoomView> list(String bid, Optional<RoomStatus> status, String idPrefix, String afterRoomId, int limit) {
         StringBuilder jpql = new StringBuilder("select r from RoomEntity r where r.bid = :bid and r.roomId > :after");
         status.ifPresent(s -> jpql.append(" and r.status = :status"));
+        boolean prefixed = idPrefix != null && !idPrefix.isEmpty();
+        if (prefixed) {
+            jpql.append(" and r.roomId like :prefix escape '!'");
+        }
         jpql.append(" order by r.roomId");
         var query = em.createQuery(jpql.toString(), RoomEntity.class)
                 .setParameter("bid", bid)
                 .setParameter("after", afterRoomId == null ? "" : afterRoomId)
                 .setMaxResults(limit);
         status.ifPresent(s -> query.setParameter("status", s.wireName()));
+        if (prefixed) {
+            query.setParameter("prefix", idPrefix.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "%");
+        }
         return query.getResultList().stream().map(RoomStore::view).toList();
     }
 

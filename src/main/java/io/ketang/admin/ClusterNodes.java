@@ -1,0 +1,193 @@
+package io.ketang.admin;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Gauge;
+import org.eclipse.microprofile.metrics.MetricID;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+
+import io.ketang.platform.Node;
+
+/**
+ * Every node's figures in one place, for the console's overview: each node writes its own every
+ * {@code ketang.console.node-report-ms} (2 s) to Redis ({@code ketang:node:<id>}, living three
+ * reports, and the set {@code ketang:nodes}); the list is whatever is there, so a node that died
+ * drops out within three reports. The figures are running totals (the console turns them into
+ * rates) and the node's state: sockets, rooms, readiness of each dependency, heap and threads.
+ */
+@ApplicationScoped
+public class ClusterNodes {
+
+    private static final Logger LOG = Logger.getLogger(ClusterNodes.class.getName());
+    private static final String NODES = "ketang:nodes";
+
+    /** The running totals a report carries: its field, and the metric summed over its tags. */
+    private static final Map<String, String> TOTALS = Map.of(
+            "connections", "ketang_gateway_connections",
+            "joins", "ketang_gateway_joins",
+            "deliveries", "ketang_gateway_deliveries",
+            "batches", "ketang_push_batches",
+            "sampledOut", "ketang_push_sampled_out",
+            "autoMutes", "ketang_flow_auto_mutes",
+            "muteChanges", "ketang_flow_mute_changes");
+
+    @Inject
+    UnifiedJedis redis;
+
+    @Inject
+    Node node;
+
+    @Inject
+    MetricRegistry metrics;
+
+    @Inject
+    @Readiness
+    Instance<HealthCheck> readiness;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "ketang.console.node-report-ms", defaultValue = "2000")
+    long reportMs;
+
+    private final long startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
+    private Future<?> reporting;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        reporting = scheduler.scheduleWithFixedDelay(this::report, 0, reportMs, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (reporting != null) {
+            reporting.cancel(false);
+        }
+        try {
+            redis.del(key(node.id()));
+            redis.srem(NODES, node.id());
+        } catch (RuntimeException redisAway) {
+            LOG.log(Level.FINE, "Node report not withdrawn: {0}", redisAway.toString());
+        }
+    }
+
+    /** Every live node's latest report, by node id. */
+    public List<JsonObject> nodes() {
+        List<JsonObject> reports = new ArrayList<>();
+        for (String id : redis.smembers(NODES).stream().sorted().toList()) {
+            String report = redis.get(key(id));
+            if (report == null) {
+                redis.srem(NODES, id); // its reports stopped: gone
+                continue;
+            }
+            try (var reader = Json.createReader(new java.io.StringReader(report))) {
+                reports.add(reader.readObject());
+            }
+        }
+        return reports;
+    }
+
+    void report() {
+        try {
+            String report = figures().toString();
+            redis.set(key(node.id()), report, SetParams.setParams().px(reportMs * 3));
+            redis.sadd(NODES, node.id());
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Node report not written: {0}", e.toString());
+        }
+    }
+
+    /** This node's figures now. */
+    JsonObject figures() {
+        JsonObjectBuilder checks = Json.createObjectBuilder();
+        boolean ready = true;
+        for (HealthCheck check : readiness) {
+            HealthCheckResponse answer;
+            try {
+                answer = check.call();
+            } catch (RuntimeException e) {
+                answer = HealthCheckResponse.down(check.getClass().getSimpleName());
+            }
+            boolean up = answer.getStatus() == HealthCheckResponse.Status.UP;
+            ready &= up;
+            checks.add(answer.getName(), up);
+        }
+        JsonObjectBuilder totals = Json.createObjectBuilder();
+        TOTALS.forEach((field, metric) -> totals.add(field, sum(metric, null, null)));
+        totals.add("refused", sum("ketang_flow_admissions", "verdict", "admitted"));
+        for (String reason : new String[] {"closed", "timeout", "kicked"}) {
+            totals.add("exits." + reason, sumTagged("ketang_heartbeat_exits", "reason", reason));
+        }
+        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return Json.createObjectBuilder()
+                .add("node", node.id())
+                .add("startedAt", startedAt)
+                .add("at", System.currentTimeMillis())
+                .add("ready", ready)
+                .add("checks", checks)
+                .add("sockets", gauge("ketang_gateway_sockets"))
+                .add("rooms", gauge("ketang_gateway_rooms"))
+                .add("heapUsedBytes", heap.getUsed())
+                .add("heapMaxBytes", heap.getMax())
+                .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
+                .add("totals", totals)
+                .build();
+    }
+
+    /** The metric's count summed over its tags, leaving out those whose tag {@code skipTag} is {@code skipValue}. */
+    private long sum(String name, String skipTag, String skipValue) {
+        long total = 0;
+        for (Map.Entry<MetricID, Counter> counter : metrics.getCounters((id, m) -> id.getName().equals(name)).entrySet()) {
+            if (skipTag == null || !skipValue.equals(counter.getKey().getTags().get(skipTag))) {
+                total += counter.getValue().getCount();
+            }
+        }
+        return total;
+    }
+
+    private long sumTagged(String name, String tag, String value) {
+        long total = 0;
+        for (Map.Entry<MetricID, Counter> counter : metrics.getCounters((id, m) -> id.getName().equals(name)).entrySet()) {
+            if (value.equals(counter.getKey().getTags().get(tag))) {
+                total += counter.getValue().getCount();
+            }
+        }
+        return total;
+    }
+
+    private long gauge(String name) {
+        Map<MetricID, Gauge> gauges = metrics.getGauges((id, m) -> id.getName().equals(name));
+        return gauges.values().stream().mapToLong(g -> ((Number) g.getValue()).longValue()).sum();
+    }
+
+    private static String key(String id) {
+        return "ketang:node:" + id;
+    }
+}
