@@ -9,7 +9,8 @@
 //
 // It reconnects with backoff, resumes every room with `since` (so nothing important is lost), acks
 // what it holds, pulls gaps, and tells the page to reload a room whose history ran out ('reload').
-// Events: welcome, joined, message, batch, presence, kicked, muted, reload, error, close.
+// Events: welcome, joined, state (the classroom after each joined), message, batch, presence,
+// pulled (a gap or a backlog filled), kicked, muted, reload, error, close.
 (function (global) {
   'use strict';
 
@@ -147,6 +148,7 @@
           if (f.seq === undefined) this.emit('message', f); else this.onMessage(f);
           break;
         case 'pulled':
+          this.emit('pulled', f);
           for (const m of f.msgs) this.onMessage(m);
           if (f.recovered === false) this.emit('reload', f);
           if (f.more) this.pull(f.room);
@@ -159,6 +161,7 @@
         }
         case 'batch': this.emit('batch', f); break;
         case 'presence': this.emit('presence', f); break;
+        case 'state': this.emit('state', f); break;
         case 'kicked': this.rooms.delete(f.room); this.emit('kicked', f); break;
         case 'muted': this.emit('muted', f); break;
         case 'error': this.reject(f); this.emit('error', f); break;

@@ -91,7 +91,7 @@ public class ClusterResource {
             }
             JsonArrayBuilder lag = Json.createArrayBuilder();
             for (KafkaAdmin.PartitionLag p : kafka.lag("ketang", KAFKA_TIMEOUT_MS)) {
-                lag.add(Json.createObjectBuilder().add("group", p.group()).add("topic", p.topic()).add("partition", p.partition())
+                lag.add(Json.createObjectBuilder().add("group", p.group()).add("active", p.active()).add("topic", p.topic()).add("partition", p.partition())
                         .add("endOffset", p.endOffset()).add("committed", p.committed()).add("lag", p.lag()));
             }
             return Json.createObjectBuilder().add("topics", topics).add("lag", lag).build();

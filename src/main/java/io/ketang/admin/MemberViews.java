@@ -48,15 +48,19 @@ public class MemberViews {
     public record CountsBody(int total, Map<String, Integer> roles, Map<String, Integer> groups) {
     }
 
-    MembersBody members(String authorization, String room, String role, String terminal, String afterParam, String limitParam) {
+    MembersBody members(String authorization, String room, String role, String terminal, String group, String afterParam,
+                        String limitParam) {
         RoomRef ref = auth.ownRoom(authorization, room);
         Optional<Role> roleFilter = role == null ? Optional.empty()
                 : Optional.of(Role.parse(role).orElseThrow(() -> ApiErrors.badRequest("unknown role")));
         Optional<Terminal> terminalFilter = terminal == null ? Optional.empty()
                 : Optional.of(Terminal.parse(terminal).orElseThrow(() -> ApiErrors.badRequest("unknown terminal")));
+        if (group != null && (group.isEmpty() || group.length() > 64)) {
+            throw ApiErrors.badRequest("group must be 1..64 characters");
+        }
         long after = Params.integer(afterParam, "after", 0, 0, Long.MAX_VALUE);
         int limit = (int) Params.integer(limitParam, "limit", 100, 1, Memberships.MAX_PAGE);
-        MemberPage page = memberships.page(ref, roleFilter, terminalFilter, after, limit);
+        MemberPage page = memberships.page(ref, roleFilter, terminalFilter, Optional.ofNullable(group), after, limit);
         return new MembersBody(memberships.count(ref), page.members().stream().map(MemberBody::of).toList(), page.next());
     }
 

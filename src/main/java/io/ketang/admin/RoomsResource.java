@@ -196,6 +196,20 @@ public class RoomsResource {
         return changed;
     }
 
+    @GET
+    @Path("/{room}/classroom")
+    @Operation(summary = "The classroom now, as its staff see it: the open sign-in and quiz with their counts, live red "
+            + "packets, the raised hands in order (the first 100) and the flowers")
+    @APIResponse(responseCode = "503", description = "Redis cannot be read now")
+    public JsonObject classroomNow(@PathParam("room") String room) {
+        RoomRef ref = auth.ownRoom(authorization, room);
+        try {
+            return classroom.state(ref, new io.ketang.classroom.api.Actor(0, io.ketang.shared.Role.TEACHER));
+        } catch (RuntimeException redisAway) {
+            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the classroom cannot be read now, retry");
+        }
+    }
+
     @POST
     @Path("/{room}/members/{uin}/kick")
     @Operation(summary = "Kick a user from the room: removed on every node, banned from it for the configured time (10 min), "
@@ -312,16 +326,17 @@ public class RoomsResource {
 
     @GET
     @Path("/{room}/members")
-    @Operation(summary = "A page of the room's members in uin order, filtered by role and terminal before paging")
+    @Operation(summary = "A page of the room's members in uin order, filtered by role, terminal and group before paging")
     @APIResponse(responseCode = "200", description = "one page; next is the cursor (a uin) for the next page")
     public MemberViews.MembersBody members(@PathParam("room") String room, @QueryParam("role") String role,
                                                @QueryParam("terminal") String terminal,
+                                               @Parameter(description = "a small-class group") @QueryParam("group") String group,
                                                @Parameter(description = "the last uin of the previous page, 0 to start",
                                                        schema = @Schema(type = SchemaType.INTEGER))
                                                @QueryParam("after") String after,
                                                @Parameter(description = "1..500, default 100", schema = @Schema(type = SchemaType.INTEGER))
                                                @QueryParam("limit") String limit) {
-        return members.members(authorization, room, role, terminal, after, limit);
+        return members.members(authorization, room, role, terminal, group, after, limit);
     }
 
     @GET

@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,14 +15,12 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
+import io.ketang.testing.Browsers;
 import io.ketang.testing.KetangClient;
 import io.ketang.testing.KetangDeployment;
 import io.ketang.testing.KetangHttp;
@@ -40,9 +36,6 @@ import io.ketang.testing.KetangHttp;
 @RunAsClient
 class ReferenceClientIT {
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("ketang.it.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("ketang.it.chromedriver", "/usr/bin/chromedriver"));
-
     @Deployment(testable = false)
     static WebArchive deployment() {
         return KetangDeployment.war();
@@ -53,17 +46,12 @@ class ReferenceClientIT {
 
     @Test
     void theBrowserClientGetsEverySeqOnceInOrderThroughADroppedConnection() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs chromium and chromedriver (apt-get install chromium chromium-driver)");
+        Browsers.assumeInstalled();
         URI app = base.toURI();
         KetangHttp.awaitReady(app);
         KetangHttp.liveRoom(app, "web", "js-1");
 
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeDriver browser = new ChromeDriver(service, options);
+        ChromeDriver browser = Browsers.open();
         try (KetangClient teacher = KetangClient.connect(app)) {
             teacher.hello(KetangHttp.devToken(app, 1, "web", "teacher"), "pc");
             assertThat(teacher.join("js-1", 1).getString("type")).isEqualTo("joined");

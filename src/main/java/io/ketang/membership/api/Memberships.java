@@ -81,11 +81,17 @@ public class Memberships {
 
     /** A page of the room's members in uin order after {@code afterUin}, filtered before paging. */
     public MemberPage page(RoomRef room, Optional<Role> role, Optional<Terminal> terminal, long afterUin, int limit) {
+        return page(room, role, terminal, Optional.empty(), afterUin, limit);
+    }
+
+    /** The same, also filtered by small-class group (a scan from the cursor: for the console). */
+    public MemberPage page(RoomRef room, Optional<Role> role, Optional<Terminal> terminal, Optional<String> group,
+                           long afterUin, int limit) {
         Roster roster = replica.directory().roster(room);
         if (roster == null) {
             return new MemberPage(java.util.List.of(), null);
         }
-        return roster.page(role, terminal, afterUin, Math.max(1, Math.min(limit, MAX_PAGE)));
+        return roster.page(role, terminal, group, afterUin, Math.max(1, Math.min(limit, MAX_PAGE)));
     }
 
     /** Every member of every room on this node's replica; for the heartbeat owner's bookkeeping. */

@@ -117,12 +117,21 @@ public final class Roster {
 
     /** Members after {@code afterUin} (exclusive), filtered before paging, at most {@code limit}. */
     public MemberPage page(Optional<Role> role, Optional<Terminal> terminal, long afterUin, int limit) {
+        return page(role, terminal, Optional.empty(), afterUin, limit);
+    }
+
+    /**
+     * The same, also filtered by small-class group: a scan from the cursor (a group is a few dozen
+     * among thousands), for the console, not for a hot path.
+     */
+    public MemberPage page(Optional<Role> role, Optional<Terminal> terminal, Optional<String> group, long afterUin, int limit) {
         ConcurrentSkipListMap<Long, Member> source = role.map(byRole::get).orElse(members);
         List<Member> page = new ArrayList<>(Math.min(limit, 128));
         Long last = null;
         boolean more = false;
         for (Member member : source.tailMap(afterUin, false).values()) {
-            if (terminal.isPresent() && !member.terminals().containsKey(terminal.get())) {
+            if (terminal.isPresent() && !member.terminals().containsKey(terminal.get())
+                    || group.isPresent() && !group.get().equals(member.group())) {
                 continue;
             }
             if (page.size() == limit) {

@@ -70,8 +70,12 @@ public class KafkaAdmin {
     public record TopicState(String name, int partitions, int replication) {
     }
 
-    /** One partition's consumer lag in a group: the log's end beside the group's committed offset. */
-    public record PartitionLag(String group, String topic, int partition, long endOffset, long committed) {
+    /**
+     * One partition's consumer lag in a group: the log's end beside the group's committed offset.
+     * An inactive group (no member: a node that is gone, whose group Kafka keeps until its
+     * offsets expire) is marked, so its growing lag is not read as a node falling behind.
+     */
+    public record PartitionLag(String group, boolean active, String topic, int partition, long endOffset, long committed) {
         public long lag() {
             return Math.max(0, endOffset - committed);
         }
@@ -102,9 +106,12 @@ public class KafkaAdmin {
      * committed on: what the log holds beyond what the group has read.
      */
     public List<PartitionLag> lag(String prefix, long timeoutMs) throws Exception {
-        List<String> groups = admin.listConsumerGroups().all().get(timeoutMs, TimeUnit.MILLISECONDS).stream()
-                .map(org.apache.kafka.clients.admin.ConsumerGroupListing::groupId)
-                .filter(g -> g.startsWith(prefix)).sorted().toList();
+        Map<String, Boolean> active = new java.util.TreeMap<>();
+        admin.listConsumerGroups().all().get(timeoutMs, TimeUnit.MILLISECONDS).stream()
+                .filter(g -> g.groupId().startsWith(prefix))
+                .forEach(g -> active.put(g.groupId(), g.groupState().map(s -> s != org.apache.kafka.common.GroupState.EMPTY
+                        && s != org.apache.kafka.common.GroupState.DEAD).orElse(true)));
+        List<String> groups = List.copyOf(active.keySet());
         Map<String, Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>> committed =
                 new java.util.TreeMap<>();
         for (String group : groups) {
@@ -122,7 +129,7 @@ public class KafkaAdmin {
                 .filter(e -> e.getValue() != null && ends.containsKey(e.getKey()))
                 .sorted(java.util.Comparator.comparing((Map.Entry<org.apache.kafka.common.TopicPartition, ?> e) -> e.getKey().topic())
                         .thenComparingInt(e -> e.getKey().partition()))
-                .forEach(e -> lags.add(new PartitionLag(group, e.getKey().topic(), e.getKey().partition(),
+                .forEach(e -> lags.add(new PartitionLag(group, active.get(group), e.getKey().topic(), e.getKey().partition(),
                         ends.get(e.getKey()).offset(), e.getValue().offset()))));
         return lags;
     }
