@@ -9,7 +9,7 @@
   const { h, toast, devToken } = window.KetangDom;
 
   const me = { role: 'student', uin: 0, bid: 'demo', room: '' };
-  const cls = { state: null, tally: null, flowers: 0, chatMode: 'open', reconnects: 0, recovered: 0, lastJoin: null };
+  const cls = { state: null, tally: null, flowers: 0, grabs: [], chatMode: 'open', reconnects: 0, recovered: 0, lastJoin: null };
   let client;
 
   const staff = () => me.role === 'teacher' || me.role === 'assistant';
@@ -175,46 +175,72 @@
   function draw() {
     const s = cls.state || { redpackets: [], hands: { count: 0, queue: [] } };
     $('chat-mode').textContent = 'chat ' + cls.chatMode;
-    $('controls').replaceChildren(...(staff() ? teacherControls(s) : studentControls(s)));
+    if (staff()) {
+      if (!teacher) teacher = teacherForms();
+      if (!$('controls').contains(teacher.root)) $('controls').replaceChildren(teacher.root);
+      teacher.update(s);
+    } else {
+      $('controls').replaceChildren(h('div', {}, studentControls(s)));
+    }
   }
 
-  function teacherControls(s) {
-    const t = cls.tally || {};
+  let teacher;
+
+  /**
+   * The teacher's forms, built once so what is typed survives the live updates (tallies arrive
+   * every half second); only the live parts are redrawn.
+   */
+  function teacherForms() {
     const duration = h('input', { id: 'signin-duration', type: 'number', value: 60, min: 1, size: 4 });
     const options = h('input', { id: 'quiz-options', value: 'A,B,C,D', size: 10 });
     const correct = h('input', { id: 'quiz-correct', value: 'B', size: 2 });
     const shares = h('input', { id: 'rp-count', type: 'number', value: 10, min: 1, size: 4 });
     const total = h('input', { id: 'rp-cents', type: 'number', value: 1000, min: 1, size: 7 });
-    const sr = cls.signinResult, qr = cls.quizResult, pr = cls.packetResult;
-    return [
-      h('h2', {}, 'Sign-in'),
-      s.signin ? h('div', { class: 'row' }, h('span', { id: 'signin-live' }, 'open: ' + ((t.signin && t.signin.open && t.signin.signed) || 0)
+    const live = { signin: h('div'), quiz: h('div'), packets: h('div'), hands: h('div') };
+    const start = {
+      signin: h('button', { id: 'signin-start', class: 'primary', onclick: () => act('signin.start', { durationSec: Number(duration.value) }) }, 'Start sign-in'),
+      quiz: h('button', { id: 'quiz-start', class: 'primary', onclick: () => act('quiz.start', {
+        options: options.value.split(',').map(o => o.trim()).filter(Boolean), correct: correct.value.trim() || undefined, durationSec: 120 }) }, 'Start quiz'),
+    };
+    const root = h('div', {},
+      h('h2', {}, 'Sign-in'), h('div', { class: 'row' }, h('label', {}, 'seconds ', duration), start.signin), live.signin,
+      h('h2', {}, 'Quiz'), h('div', { class: 'row' }, h('label', {}, 'choices ', options), h('label', {}, 'correct ', correct), start.quiz), live.quiz,
+      h('h2', {}, 'Red packets'), h('div', { class: 'row' }, h('label', {}, 'shares ', shares), h('label', {}, 'cents ', total),
+        h('button', { id: 'rp-send', class: 'primary', onclick: () => act('redpacket.send',
+          { count: Number(shares.value), totalCents: Number(total.value), durationSec: 120 }) }, 'Send')), live.packets,
+      h('h2', {}, 'Hands and flowers'), live.hands);
+    function update(s) {
+      const t = cls.tally || {};
+      const sr = cls.signinResult, qr = cls.quizResult, pr = cls.packetResult;
+      start.signin.disabled = !!s.signin;
+      start.quiz.disabled = !!s.quiz;
+      live.signin.replaceChildren(...[
+        s.signin ? h('div', { class: 'row' }, h('span', { id: 'signin-live' }, 'open: ' + ((t.signin && t.signin.open && t.signin.signed) || 0)
           + ' of ' + ((t.signin && t.signin.expected) || '?') + ' signed'),
-        h('button', { id: 'signin-end', onclick: () => act('signin.end', { id: s.signin.id }) }, 'End sign-in'))
-        : h('div', { class: 'row' }, h('label', {}, 'seconds ', duration),
-          h('button', { id: 'signin-start', class: 'primary', onclick: () => act('signin.start', { durationSec: Number(duration.value) }) }, 'Start sign-in')),
-      sr ? h('p', { id: 'signin-result' }, 'Last sign-in: ' + sr.signed + ' signed, ' + sr.late + ' late, ' + sr.absent + ' absent of ' + sr.total) : null,
-      h('h2', {}, 'Quiz'),
-      s.quiz ? h('div', { class: 'row' }, h('span', { id: 'quiz-live' }, ((t.quiz && t.quiz.answered) || 0) + ' answered: ' + counts(t.quiz && t.quiz.counts)),
-        h('button', { id: 'quiz-end', onclick: () => act('quiz.end', { id: s.quiz.id }) }, 'End quiz'))
-        : h('div', { class: 'row' }, h('label', {}, 'choices ', options), h('label', {}, 'correct ', correct),
-          h('button', { id: 'quiz-start', class: 'primary', onclick: () => act('quiz.start', { options: options.value.split(',').map(o => o.trim()).filter(Boolean),
-            correct: correct.value.trim() || undefined, durationSec: 120 }) }, 'Start quiz')),
-      qr ? h('p', { id: 'quiz-result' }, 'Last quiz: ' + qr.answered + ' answered (' + counts(qr.counts) + ')'
-        + (qr.correct ? '; correct ' + qr.correct + ': ' + qr.right + ' right' : '')) : null,
-      h('h2', {}, 'Red packets'),
-      h('div', { class: 'row' }, h('label', {}, 'shares ', shares), h('label', {}, 'cents ', total),
-        h('button', { id: 'rp-send', class: 'primary', onclick: () => act('redpacket.send', { count: Number(shares.value), totalCents: Number(total.value), durationSec: 120 }) }, 'Send')),
-      s.redpackets.length ? h('p', {}, 'Live: ' + s.redpackets.map(p => '#' + p.id + ' (' + p.count + ' shares)').join(', ')) : null,
-      pr ? h('p', { id: 'rp-result' }, 'Last packet: ' + pr.grabbed + ' grabbed, ' + cents(pr.claimedCents) + ' claimed, '
-        + pr.unclaimed + ' shares (' + cents(pr.unclaimedCents) + ') unclaimed') : null,
-      h('h2', {}, 'Hands ', h('span', { class: 'badge', id: 'hands-count' }, String((s.hands && s.hands.count) || 0))),
-      h('ol', { id: 'hands' }, ((s.hands && s.hands.queue) || []).map(uin => h('li', {}, 'student ' + uin + ' ',
-        h('button', { onclick: () => act('hand.accept', { uin }) }, 'Accept'), ' ',
-        h('button', { onclick: () => act('hand.dismiss', { uin }) }, 'Dismiss')))),
-      h('div', { class: 'row' }, h('button', { id: 'hands-clear', onclick: () => act('hand.clear', {}) }, 'Clear hands'),
-        h('span', { class: 'badge', id: 'flowers' }, 'flowers ' + cls.flowers)),
-    ];
+        h('button', { id: 'signin-end', onclick: () => act('signin.end', { id: s.signin.id }) }, 'End sign-in')) : null,
+        sr ? h('p', { id: 'signin-result' }, 'Last sign-in: ' + sr.signed + ' signed, ' + sr.late + ' late, ' + sr.absent + ' absent of ' + sr.total) : null,
+      ].filter(Boolean));
+      live.quiz.replaceChildren(...[
+        s.quiz ? h('div', { class: 'row' }, h('span', { id: 'quiz-live' }, ((t.quiz && t.quiz.open && t.quiz.answered) || 0) + ' answered: '
+          + counts(t.quiz && t.quiz.open && t.quiz.counts)),
+        h('button', { id: 'quiz-end', onclick: () => act('quiz.end', { id: s.quiz.id }) }, 'End quiz')) : null,
+        qr ? h('p', { id: 'quiz-result' }, 'Last quiz: ' + qr.answered + ' answered (' + counts(qr.counts) + ')'
+          + (qr.correct ? '; correct ' + qr.correct + ': ' + qr.right + ' right' : '')) : null,
+      ].filter(Boolean));
+      live.packets.replaceChildren(...[
+        s.redpackets.length ? h('p', {}, 'Live: ' + s.redpackets.map(p => '#' + p.id + ' (' + p.count + ' shares)').join(', ')) : null,
+        pr ? h('p', { id: 'rp-result' }, 'Last packet: ' + pr.grabbed + ' grabbed, ' + cents(pr.claimedCents) + ' claimed, '
+          + pr.unclaimed + ' shares (' + cents(pr.unclaimedCents) + ') unclaimed') : null,
+      ].filter(Boolean));
+      live.hands.replaceChildren(
+        h('div', { class: 'row' }, h('span', { class: 'badge', id: 'hands-count' }, 'hands up ' + ((s.hands && s.hands.count) || 0)),
+          h('span', { class: 'badge', id: 'flowers' }, 'flowers ' + cls.flowers),
+          h('button', { id: 'hands-clear', onclick: () => act('hand.clear', {}) }, 'Clear hands')),
+        h('ol', { id: 'hands' }, ((s.hands && s.hands.queue) || []).map(uin => h('li', {}, 'student ' + uin + ' ',
+          h('button', { onclick: () => act('hand.accept', { uin }) }, 'Accept'), ' ',
+          h('button', { onclick: () => act('hand.dismiss', { uin }) }, 'Dismiss')))));
+    }
+    return { root, update };
   }
 
   function studentControls(s) {
@@ -233,9 +259,13 @@
           onclick: () => act('answer', { quiz: s.quiz.id, choice: o }, () => { s.quiz.answer = o; }) }, o))) : null,
       (s.redpackets || []).map(p => h('div', { class: 'panel' }, 'Red packet #' + p.id + ' ',
         p.grabbed ? h('span', { class: 'grabbed' }, 'you got ' + cents(p.grabbed))
-          : h('button', { class: 'primary grab', onclick: () => act('redpacket.grab', { id: p.id }, r => { p.grabbed = r.cents; }) }, 'Grab'))),
+          : h('button', { class: 'primary grab', onclick: () => act('redpacket.grab', { id: p.id }, r => { p.grabbed = r.cents; cls.grabs.push(r.cents); }) }, 'Grab'))),
+      cls.grabs.length ? h('p', { id: 'my-grabs', dataset: { cents: cls.grabs.reduce((a, b) => a + b, 0) } },
+        'Your red packets: ' + cls.grabs.map(cents).join(', ')) : null,
       cls.quizResult ? h('p', { id: 'quiz-result' }, 'Last quiz: ' + counts(cls.quizResult.counts)
         + (cls.quizResult.correct ? '; the answer was ' + cls.quizResult.correct : '')) : null,
     ];
   }
+  // for a look from the browser's console (and the browser tests): the page's client
+  window.ketangClassroom = { get client() { return client; } };
 })();

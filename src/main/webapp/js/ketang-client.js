@@ -124,8 +124,10 @@
           this.attempt = 0;
           this.heartbeat = setInterval(() => this.raw({ type: 'hb' }), f.heartbeatSec * 1000);
           this.acker = setInterval(() => this.ackAll(), this.ackEveryMs);
-          this.emit('welcome', f);
+          // rooms held from before (a reconnect) are joined again first, so a page that joins a
+          // new room on 'welcome' sends one join for it, not two
           for (const room of this.rooms.keys()) this.joinFrame(room);
+          this.emit('welcome', f);
           break;
         case 'joined': {
           const state = this.rooms.get(f.room);

@@ -42,8 +42,12 @@ public final class Browsers {
         return browser;
     }
 
-    /** Writes what the browser shows as a PNG (for the README's screenshots). */
-    public static void screenshot(ChromeDriver browser, Path file) throws java.io.IOException {
+    /**
+     * Writes what the browser shows as a PNG to docs/screenshots (the tests run from the project's
+     * directory), where the README shows it.
+     */
+    public static void screenshot(ChromeDriver browser, String name) throws java.io.IOException {
+        Path file = Path.of("docs", "screenshots", name);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
     }
