@@ -37,8 +37,8 @@ import io.ketang.platform.Node;
 
 /**
  * Every node's figures in one place, for the console's overview: each node writes its own every
- * {@code ketang.console.node-report-ms} (2 s) to Redis ({@code ketang:node:<id>}, living three
- * reports, and the set {@code ketang:nodes}); the list is whatever is there, so a node that died
+ * {@code ketang.console.node-report-ms} (2 s) to Redis ({@code ketang:node-report:<id>}, living three
+ * reports, and the set {@code ketang:node-reports}); the list is whatever is there, so a node that died
  * drops out within three reports. The figures are running totals (the console turns them into
  * rates) and the node's state: sockets, rooms, readiness of each dependency, heap and threads.
  */
@@ -46,7 +46,7 @@ import io.ketang.platform.Node;
 public class ClusterNodes {
 
     private static final Logger LOG = Logger.getLogger(ClusterNodes.class.getName());
-    private static final String NODES = "ketang:nodes";
+    private static final String NODES = "ketang:node-reports";
 
     /** The running totals a report carries: its field, and the metric summed over its tags. */
     private static final Map<String, String> TOTALS = Map.of(
@@ -188,6 +188,6 @@ public class ClusterNodes {
     }
 
     private static String key(String id) {
-        return "ketang:node:" + id;
+        return "ketang:node-report:" + id;
     }
 }

@@ -67,4 +67,19 @@ class RosterTest {
         assertThat(assistants.members()).hasSize(10);
         assertThat(assistants.next()).as("the last page has no cursor").isNull();
     }
+
+    @Test
+    void aGroupIsPagedWithTheSameCursor() {
+        Roster roster = new Roster();
+        for (long uin = 1; uin <= 90; uin++) {
+            roster.put(entry(uin, Role.STUDENT, Terminal.APP, "g" + (uin % 3)));
+        }
+        MemberPage first = roster.page(Optional.empty(), Optional.empty(), Optional.of("g1"), 0, 20);
+        assertThat(first.members()).hasSize(20).allMatch(m -> "g1".equals(m.group()));
+        assertThat(first.members().get(0).uin()).isEqualTo(1L);
+        MemberPage rest = roster.page(Optional.of(Role.STUDENT), Optional.empty(), Optional.of("g1"), first.next(), 20);
+        assertThat(rest.members()).hasSize(10).allMatch(m -> "g1".equals(m.group()));
+        assertThat(rest.next()).isNull();
+        assertThat(roster.page(Optional.empty(), Optional.empty(), Optional.of("g9"), 0, 20).members()).isEmpty();
+    }
 }
