@@ -175,15 +175,20 @@ public class Gateway {
     private final Thread drainHook = new Thread(this::drain, "ketang-drain");
     private java.util.concurrent.Future<?> sweeping;
 
-    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        chatBudgets = new Budgets(chatRate, chatBurst);
-        studentFrames = new Budgets(studentRate, studentBurst);
-        staffFrames = new Budgets(staffRate, staffBurst);
+    /** Before any frame or message can arrive: the push consumer may deliver before {@link #onStart} runs. */
+    @jakarta.annotation.PostConstruct
+    void counters() {
         connections = metrics.counter("ketang_gateway_connections");
         joins = metrics.counter("ketang_gateway_joins");
         deliveries = metrics.counter("ketang_gateway_deliveries");
         metrics.gauge("ketang_gateway_sockets", sessions::size);
         metrics.gauge("ketang_gateway_rooms", () -> rooms.rooms().size());
+    }
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        chatBudgets = new Budgets(chatRate, chatBurst);
+        studentFrames = new Budgets(studentRate, studentBurst);
+        staffFrames = new Budgets(staffRate, staffBurst);
         Runtime.getRuntime().addShutdownHook(drainHook);
         sweeping = scheduler.scheduleWithFixedDelay(() -> {
             closeSilent();

@@ -43,6 +43,13 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  *
  * <pre>mvn -Pload package -Dload.args="--students 10000 --rate 5 --seconds 30"</pre>
  *
+ * <p>Students behave as the reference client does: they heartbeat from the welcome on and ack what
+ * they hold every {@code --ack-ms} (1 s; 0 turns acks off); presence is on (the server's default).
+ *
+ * <p>With {@code --scenario class-end} class A's students all close at the bell while a next class
+ * joins another room and stays (see {@link #classEnd}); at most ~9,000 a class on this machine,
+ * whose processes may hold 20,000 open files.
+ *
  * <p>With {@code --scenario interactions} the teacher opens a sign-in and every student signs
  * within {@code --spread-ms} (2 s by default), then the same for a quiz's answers; it prints the
  * interactions answered per second, reply-time percentiles, refusals by code, and checks the
@@ -85,6 +92,15 @@ public final class PushLoad {
     /** Storm frames the client library could not send (counted, so a loss is the client's or the server's, not unknown). */
     private final AtomicLong sendFailures = new AtomicLong();
     private final List<Student> joined = new ArrayList<>();
+    /** A {@code msg}'s seq, and how long joins took (connect to joined). */
+    private static final String SEQ = "\"seq\":";
+    private final Recorder joinTimes = new Recorder(TimeUnit.SECONDS.toNanos(300), 3);
+    private final AtomicLong leavingClosed = new AtomicLong();
+    private final AtomicLong lastLeavingClosedAt = new AtomicLong();
+    /** Acks every this many ms per student (0: none), spread over the interval, as the reference client does. */
+    private final int ackMs;
+    private final int stay;
+    private final int joinSpreadMs;
     /** Every student welcomed so far: they heartbeat from then on. */
     private final java.util.Queue<Student> beating = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -98,6 +114,9 @@ public final class PushLoad {
         room = args.getOrDefault("room", "load-" + System.currentTimeMillis());
         scenario = args.getOrDefault("scenario", "push");
         spreadMs = Integer.parseInt(args.getOrDefault("spread-ms", "2000"));
+        ackMs = Integer.parseInt(args.getOrDefault("ack-ms", "1000"));
+        stay = Integer.parseInt(args.getOrDefault("stay", "140"));
+        joinSpreadMs = Integer.parseInt(args.getOrDefault("join-spread-ms", "10000"));
         serverPid = args.containsKey("server-pid") ? Long.parseLong(args.get("server-pid")) : libertyPid();
     }
 
@@ -128,17 +147,24 @@ public final class PushLoad {
         ws.start();
 
         long heapBefore = serverHeapKb();
-        List<String> tokens = studentTokens();
-        // as a real client does: heartbeats from the welcome on, also while the others still connect
+        List<String> tokens = studentTokens(100_000);
+        // as a real client does: heartbeats from the welcome on, also while the others still connect, and acks
         timers.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
-        connectAll(tokens);
+        if (ackMs > 0) {
+            timers.scheduleAtFixedRate(this::ack, ackMs / 10, Math.max(1, ackMs / 10), TimeUnit.MILLISECONDS);
+        }
+        joined.addAll(connectAll(tokens, room, 100_000, 0));
         long heapAfter = serverHeapKb();
 
-        Student teacher = new Student(-1);
+        Student teacher = new Student(-1, room);
         connect(teacher, token(1, "teacher")).get(30, TimeUnit.SECONDS);
         teacher.joined.await(30, TimeUnit.SECONDS);
         if ("interactions".equals(scenario)) {
             interactions(teacher);
+            return;
+        }
+        if ("class-end".equals(scenario)) {
+            classEnd(teacher, service);
             return;
         }
 
@@ -237,6 +263,143 @@ public final class PushLoad {
         teacher.session.close();
     }
 
+    /**
+     * The end of a class and the start of the next (issue: a close storm must cost no thread per
+     * socket and kick nobody of the next class). Class A runs with the teacher at the rate for the
+     * warm-up; at the bell every student of A closes its socket at once; right away a new class
+     * of as many students joins another room, started over {@code --join-spread-ms}, with its own
+     * teacher at the rate, and stays {@code --stay} seconds (two heartbeat timeouts by default).
+     * Prints the server's threads (before, peak), how long A's closes took, B's joins, B's
+     * students closed by the server (by code: a 4000 is a false kick) and B's messages lost.
+     */
+    private void classEnd(Student teacherA, String service) throws Exception {
+        String roomB = room + "-next";
+        expect(post("/api/v1/rooms", "{\"room\":\"" + roomB + "\",\"title\":\"next class\",\"teacherUin\":2}", service), 201);
+        expect(post("/api/v1/rooms/" + roomB + "/open", "", service), 200);
+        List<String> tokensB = studentTokens(300_000); // the next class holds its tokens already
+        Student teacherB = new Student(-2, roomB);
+        connect(teacherB, token(2, "teacher")).get(30, TimeUnit.SECONDS);
+        teacherB.joined.await(30, TimeUnit.SECONDS);
+
+        Pacer a = new Pacer(teacherA, "class A");
+        say("class A: %d students, the teacher at %d msgs/s; the bell rings in %d s", joined.size(), rate, warmup);
+        TimeUnit.SECONDS.sleep(warmup); // the class goes on for a while: pacing, not waiting for an outcome
+        ThreadWatch threads = new ThreadWatch();
+        long threadsBefore = threads.now();
+
+        // the bell: every student of A closes at once, the teacher too
+        a.stop();
+        long bell = System.nanoTime();
+        for (Student st : joined) {
+            st.leaving = true;
+            st.session.close(1000, "class over", Callback.NOOP);
+        }
+        teacherA.leaving = true;
+        teacherA.session.close(1000, "class over", Callback.NOOP);
+        say("the bell: %d sockets closing; class B joins", joined.size() + 1);
+
+        Pacer b = new Pacer(teacherB, "class B");
+        latency.reset();
+        List<Student> classB = connectAll(tokensB, roomB, 300_000, joinSpreadMs);
+        double joinedAfter = (System.nanoTime() - bell) / 1e9;
+        int leavers = joined.size() + 1;
+        long stayUntil = bell + TimeUnit.SECONDS.toNanos(stay);
+        while (System.nanoTime() < stayUntil) {
+            say("  %3.0f s after the bell: server threads %d (peak %d), A closed %d of %d, B closed by the server %d %s",
+                    (System.nanoTime() - bell) / 1e9, threads.now(), threads.peak(), leavingClosed.get(), leavers,
+                    closedEarly.get(), closeReasons);
+            TimeUnit.SECONDS.sleep(5); // progress every 5 s while the class stays
+        }
+        b.stop();
+        long lastSeq = teacherB.held;
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < drainUntil && classB.stream().anyMatch(st -> st.session.isOpen() && st.held < lastSeq)) {
+            TimeUnit.MILLISECONDS.sleep(200); // polling the students' counters, bounded
+        }
+        long lost = 0;
+        for (Student st : classB) {
+            if (st.session.isOpen()) {
+                lost += st.gaps + Math.max(0, lastSeq - st.held);
+            }
+        }
+        threads.stop();
+        Histogram h = latency.getIntervalHistogram();
+        say("");
+        say("class A               %d students + teacher closed at the bell; %d closes answered, the last %.1f s after it",
+                joined.size(), leavingClosed.get(), lastLeavingClosedAt.get() == 0 ? -1 : (lastLeavingClosedAt.get() - bell) / 1e9);
+        say("server threads        %d before the bell, peak %d", threadsBefore, threads.peak());
+        say("class B               %d of %d joined, all in by %.1f s after the bell", classB.size(), tokensB.size(), joinedAfter);
+        say("class B closed        %d by the server during %d s %s (goal: no 4000)", closedEarly.get(), stay, closeReasons);
+        say("class B messages      last seq %d; lost %d (goal: 0)", lastSeq, lost);
+        say("class B latency ms    p50 %.1f  p99 %.1f  max %.1f", ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
+                ms(h.getMaxValue()));
+        closing = true;
+        classB.forEach(st -> st.session.close());
+        teacherB.session.close();
+    }
+
+    /** A teacher sending measured important messages at the rate on its own thread until stopped. */
+    private final class Pacer {
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Pacer(Student teacher, String name) {
+            thread = new Thread(() -> {
+                long started = System.nanoTime();
+                long every = TimeUnit.SECONDS.toNanos(1) / rate;
+                for (int i = 0; running; i++) {
+                    long wait = started + i * every - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing the sender
+                    }
+                    teacher.session.sendText("{\"type\":\"send\",\"id\":" + (1000 + i) + ",\"room\":\"" + teacher.room
+                            + "\",\"kind\":\"signal\",\"body\":{" + MEASURED + System.nanoTime() + "}}", Callback.NOOP);
+                }
+            }, "teacher " + name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(5000);
+        }
+    }
+
+    /** The server's thread count, sampled every 100 ms from /proc, with its peak. */
+    private final class ThreadWatch {
+        private final AtomicLong peak = new AtomicLong();
+        private final java.util.concurrent.ScheduledFuture<?> sampling;
+
+        ThreadWatch() {
+            sampling = timers.scheduleAtFixedRate(() -> peak.accumulateAndGet(now(), Math::max), 0, 100, TimeUnit.MILLISECONDS);
+        }
+
+        long now() {
+            if (serverPid <= 0) {
+                return 0;
+            }
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(serverPid), "status"))) {
+                    if (line.startsWith("Threads:")) {
+                        return Long.parseLong(line.substring(8).trim());
+                    }
+                }
+            } catch (IOException gone) {
+                return 0;
+            }
+            return 0;
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        void stop() {
+            sampling.cancel(false);
+        }
+    }
+
     private final Map<Integer, Long> answeredByStorm = new java.util.concurrent.ConcurrentHashMap<>();
 
     private int answeredIn(int storm) {
@@ -306,12 +469,22 @@ public final class PushLoad {
 
     public final class Student implements Session.Listener.AutoDemanding {
         final long uin;
+        final String room;
         final CountDownLatch joined = new CountDownLatch(1);
         volatile Session session;
         volatile boolean welcomed;
+        /** The highest seq held (messages arrive in order on one socket) and the last one acked, as the reference client does. */
+        volatile long held = -1;
+        volatile long acked = -1;
+        /** Seqs skipped between the join and the end: lost unless pulled (this client does not pull). */
+        volatile long gaps;
+        /** Set when the student closes on purpose (the bell): its close is expected, and timed. */
+        volatile boolean leaving;
+        volatile long connectingSince;
 
-        Student(long uin) {
+        Student(long uin, String room) {
             this.uin = uin;
+            this.room = room;
         }
 
         @Override
@@ -329,6 +502,9 @@ public final class PushLoad {
             if (joined.getCount() > 0) {
                 handshake(text);
                 return;
+            }
+            if (text.indexOf("\"msg\"") >= 0) {
+                noteSeqs(text);
             }
             if ((stormId > 0 || uin < 0) && (text.contains("\"sent\"") || text.contains("\"error\""))) {
                 replied(text);
@@ -349,6 +525,19 @@ public final class PushLoad {
             if (n > 0 && deliveries.addAndGet(n) % 1000 < n) {
                 synchronized (deliveries) {
                     deliveries.notifyAll();
+                }
+            }
+        }
+
+        /** Each important message's seq: one past the last held, or a gap. */
+        private void noteSeqs(String text) {
+            for (int at = text.indexOf(SEQ); at >= 0; at = text.indexOf(SEQ, at + 1)) {
+                long seq = stamp(text, at + SEQ.length());
+                if (held >= 0 && seq > held + 1) {
+                    gaps += seq - held - 1;
+                }
+                if (seq > held) {
+                    held = seq;
                 }
             }
         }
@@ -391,6 +580,11 @@ public final class PushLoad {
                 beating.add(this);
                 session.sendText("{\"type\":\"join\",\"id\":1,\"room\":\"" + room + "\"}", Callback.NOOP);
             } else if ("joined".equals(type)) {
+                held = frame.getJsonNumber("seq").longValue();
+                acked = held;
+                if (connectingSince > 0) {
+                    joinTimes.recordValue(Math.max(0, System.nanoTime() - connectingSince));
+                }
                 joined.countDown();
             } else if ("error".equals(type)) {
                 say("uin %d refused: %s", uin, text);
@@ -404,6 +598,11 @@ public final class PushLoad {
 
         @Override
         public void onWebSocketClose(int code, String reason) {
+            if (leaving) {
+                leavingClosed.incrementAndGet();
+                lastLeavingClosedAt.accumulateAndGet(System.nanoTime(), Math::max);
+                return;
+            }
             if (joined.getCount() == 0 && !closing) {
                 closedEarly.incrementAndGet();
                 closeReasons.computeIfAbsent(code + " " + reason, k -> new AtomicLong()).incrementAndGet();
@@ -411,12 +610,12 @@ public final class PushLoad {
         }
     }
 
-    private List<String> studentTokens() throws Exception {
+    private List<String> studentTokens(long firstUin) throws Exception {
         List<CompletableFuture<String>> pending = new ArrayList<>(students);
         Semaphore inFlight = new Semaphore(32);
         for (int i = 0; i < students; i++) {
             inFlight.acquire();
-            CompletableFuture<String> t = tokenAsync(100_000 + i, "student");
+            CompletableFuture<String> t = tokenAsync(firstUin + i, "student");
             t.whenComplete((ok, e) -> inFlight.release());
             pending.add(t);
             if ((i + 1) % 2000 == 0) {
@@ -430,14 +629,25 @@ public final class PushLoad {
         return tokens;
     }
 
-    private void connectAll(List<String> tokens) throws Exception {
-        say("connecting %d students (%d at a time)", tokens.size(), connecting);
+    /**
+     * Connects and joins every student to the room, at most {@code connecting} at a time, started
+     * evenly over {@code spreadMs} (0: as fast as that allows); the students who joined.
+     */
+    private List<Student> connectAll(List<String> tokens, String room, long firstUin, long spreadMs) throws Exception {
+        say("connecting %d students to %s (%d at a time%s)", tokens.size(), room, connecting,
+                spreadMs > 0 ? ", started over " + spreadMs + " ms" : "");
         Semaphore inFlight = new Semaphore(connecting);
         List<Student> all = new ArrayList<>(tokens.size());
         long start = System.nanoTime();
+        long every = TimeUnit.MILLISECONDS.toNanos(spreadMs) / Math.max(1, tokens.size());
         for (int i = 0; i < tokens.size(); i++) {
+            long wait = start + i * every - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait); // pacing the joins, not waiting for an outcome
+            }
             inFlight.acquire();
-            Student s = new Student(100_000 + i);
+            Student s = new Student(firstUin + i, room);
+            s.connectingSince = System.nanoTime();
             all.add(s);
             connect(s, tokens.get(i)).whenComplete((ok, e) -> {
                 if (e != null) {
@@ -460,12 +670,11 @@ public final class PushLoad {
             }
         }
         inFlight.acquire(connecting);
-        for (Student s : all) {
-            if (s.joined.getCount() == 0) {
-                joined.add(s);
-            }
-        }
-        say("%d of %d joined in %.1f s", joined.size(), tokens.size(), (System.nanoTime() - start) / 1e9);
+        List<Student> in = all.stream().filter(s -> s.joined.getCount() == 0).toList();
+        Histogram h = joinTimes.getIntervalHistogram();
+        say("%d of %d joined in %.1f s (join ms p50 %.0f  p99 %.0f  max %.0f)", in.size(), tokens.size(),
+                (System.nanoTime() - start) / 1e9, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
+        return in;
     }
 
     private CompletableFuture<Session> connect(Student s, String token) throws IOException {
@@ -477,6 +686,24 @@ public final class PushLoad {
                     Callback.NOOP);
             return session;
         });
+    }
+
+    private long ackTicks;
+
+    /** Each student acks what it holds once per ack interval, a tenth of them every tenth of it. */
+    private void ack() {
+        long tick = ackTicks++ % 10;
+        int i = 0;
+        for (Student student : beating) {
+            if (i++ % 10 == tick && student.held > student.acked) {
+                Session s = student.session;
+                if (s != null && s.isOpen() && !student.leaving) {
+                    long held = student.held;
+                    s.sendText("{\"type\":\"ack\",\"room\":\"" + student.room + "\",\"seq\":" + held + "}", Callback.NOOP);
+                    student.acked = held;
+                }
+            }
+        }
     }
 
     /** Every socket beats every 20 s, spread over the seconds so the server sees a steady stream. */

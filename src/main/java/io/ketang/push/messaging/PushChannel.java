@@ -82,16 +82,23 @@ public class PushChannel {
             LOG.log(Level.WARNING, "Skipping an unreadable push record ({0})", e.toString());
             return;
         }
-        if (decoded instanceof PushPayload.Important m) {
-            delivery.important(m.room(), m.seq(), m.frame());
-        } else if (decoded instanceof PushPayload.Normal m) {
-            delivery.normal(m.room(), m.item());
-        } else if (decoded instanceof PushPayload.Targeted m) {
-            delivery.targeted(m.room(), m.target(), m.frame());
-        } else if (decoded instanceof PushPayload.ToUsers m) {
-            delivery.toUsers(m.bid(), m.uins(), m.frame());
-        } else if (decoded instanceof RoomControl control) {
-            controlled.fire(new RoomControlArrived(control));
+        try {
+            if (decoded instanceof PushPayload.Important m) {
+                delivery.important(m.room(), m.seq(), m.frame());
+            } else if (decoded instanceof PushPayload.Normal m) {
+                delivery.normal(m.room(), m.item());
+            } else if (decoded instanceof PushPayload.Targeted m) {
+                delivery.targeted(m.room(), m.target(), m.frame());
+            } else if (decoded instanceof PushPayload.ToUsers m) {
+                delivery.toUsers(m.bid(), m.uins(), m.frame());
+            } else if (decoded instanceof RoomControl control) {
+                controlled.fire(new RoomControlArrived(control));
+            }
+        } catch (RuntimeException e) {
+            // a fault in one delivery must not stop the stream: an exception here nacks the record,
+            // and the connector then stops this node's whole push consumption (its clients pull
+            // what this one missed)
+            LOG.log(Level.SEVERE, "A push record was not delivered on this node", e);
         }
     }
 }
