@@ -33,6 +33,8 @@ final class ClientSession {
     volatile long lastHeartbeat;
     /** Set when the socket is closed for silence, so its exits say timeout. */
     volatile boolean timedOut;
+    /** Set when the socket is closed because a write to it was stuck (the client stopped reading). */
+    volatile boolean stalledOut;
     /** The frame budget: the connection's own until hello, then the user's on this terminal (see {@link Budgets}). */
     volatile Budgets.Budget frames;
     /** The user's chat budget on this node, from hello on. */
@@ -55,7 +57,13 @@ final class ClientSession {
         return identity != null;
     }
 
+    /** A reply to this client's own frame: written now, on the calling thread when the session keeps up. */
     void send(String frame) {
         writer.offer(frame);
+    }
+
+    /** One of many sessions' frame (a fan-out): queued, written by the flusher threads. */
+    void sendLater(String frame) {
+        writer.offerLater(frame);
     }
 }

@@ -159,6 +159,16 @@ public class Gateway {
     @Inject
     org.eclipse.microprofile.metrics.MetricRegistry metrics;
 
+    /** Writes block on the writing thread while a session keeps up (see {@link SessionWriter}); false: all asynchronous. */
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.blocking-writes", defaultValue = "true")
+    boolean blockingWrites;
+
+    /** A write blocked this long means the client stopped reading: it is cut off (4008). */
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.write-stall-ms", defaultValue = "5000")
+    long writeStallMs;
+
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     /** Counted for the console and /metrics: sockets opened, joins, frames handed to sockets. */
     private org.eclipse.microprofile.metrics.Counter connections;
@@ -206,7 +216,7 @@ public class Gateway {
     }
 
     void opened(Session socket) {
-        SessionWriter writer = new SessionWriter(socket.getAsyncRemote(), outboundQueue,
+        SessionWriter writer = new SessionWriter(socket.getAsyncRemote(), blockingWrites ? socket.getBasicRemote() : null, outboundQueue,
                 w -> close(socket, CloseCodes.TOO_SLOW, "too slow"), flusher::schedule);
         ClientSession session = new ClientSession(socket, writer, Budgets.Budget.ofConnection(studentRate, studentBurst, System.nanoTime()));
         sessions.put(socket.getId(), session);
@@ -314,7 +324,7 @@ public class Gateway {
         for (Long uin : message.uins()) {
             Set<ClientSession> theirs = byUser.get(userKey(message.bid(), uin));
             if (theirs != null) {
-                theirs.forEach(s -> s.send(message.frame()));
+                theirs.forEach(s -> s.sendLater(message.frame()));
             }
         }
     }
@@ -339,7 +349,7 @@ public class Gateway {
             boolean concerned = control.action() == RoomControl.Action.CLOSED
                     || (identity != null && identity.uin() == control.uin());
             if (concerned) {
-                session.send(kicked);
+                session.sendLater(kicked);
                 if (session.rooms.remove(control.room())) {
                     rooms.leave(control.room(), session);
                     leaveRoom(session, control.room(),
@@ -473,11 +483,18 @@ public class Gateway {
 
     /** Closes sockets that sent no heartbeat for three intervals (4000). */
     private void closeSilent() {
-        long limit = System.nanoTime() - TimeUnit.SECONDS.toNanos(3L * heartbeatSec);
+        long now = System.nanoTime();
+        long limit = now - TimeUnit.SECONDS.toNanos(3L * heartbeatSec);
+        long stalled = TimeUnit.MILLISECONDS.toNanos(writeStallMs);
         for (ClientSession session : sessions.values()) {
             if (session.authenticated() && session.lastHeartbeat - limit < 0 && !session.timedOut) {
                 session.timedOut = true;
                 close(session.socket, CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat");
+            } else if (session.writer.blockedNanos(now) > stalled && !session.stalledOut) {
+                // a write stuck this long: the client stopped reading with its buffers full
+                session.stalledOut = true;
+                LOG.log(Level.FINE, "Closing a session whose write has been stuck for {0} ms", writeStallMs);
+                close(session.socket, CloseCodes.TOO_SLOW, "too slow");
             }
         }
     }
@@ -776,7 +793,7 @@ public class Gateway {
                     frame.add("reason", reason);
                 }
                 String text = frame.build().toString();
-                rooms.sessions(room).forEach(s -> s.send(text));
+                rooms.sessions(room).forEach(s -> s.sendLater(text));
             }
         }
     }

@@ -127,7 +127,7 @@ class PresenceDigests {
             boolean large = count > largeRoom;
             for (ClientSession session : rooms.sessions(room)) {
                 if (!large || staff(session)) {
-                    session.send(full);
+                    session.sendLater(full);
                 }
             }
             if (large) {
@@ -163,7 +163,7 @@ class PresenceDigests {
                     .add("count", memberships.count(room)).build().toString();
             for (ClientSession session : rooms.sessions(room)) {
                 if (!staff(session)) {
-                    session.send(countOnly);
+                    session.sendLater(countOnly);
                 }
             }
         }

@@ -36,12 +36,47 @@ final class SessionWriter {
     /** Set by {@link #finish}: runs once, when what was queued before it has been written. */
     private final java.util.concurrent.atomic.AtomicReference<Runnable> finisher = new java.util.concurrent.atomic.AtomicReference<>();
 
+    /**
+     * Writes blocking on the calling thread, while the session keeps up; null: every write
+     * asynchronous. Liberty completes an asynchronous write on its default executor (the write is
+     * always queued), and a close frame read from the client parks an executor thread until the
+     * session's write in flight has completed: in a close storm (the end of a class) the parked
+     * threads hold up the very completions they wait for, and the executor grows by thousands of
+     * threads while the next class's frames wait. A blocking write completes on the writing
+     * thread, so a close waits only for the syscall in progress.
+     */
+    private final RemoteEndpoint.Basic blocking;
+    /** Set once a blocking write took longer than {@link #SLOW_WRITE_NANOS}: asynchronous from then on. */
+    private volatile boolean lagging;
+    /** When the blocking write in progress began (System.nanoTime), 0 when none. */
+    private volatile long blockingSince;
+
+    /** A blocking write taking longer than this means the client does not keep up. */
+    static final long SLOW_WRITE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
     SessionWriter(RemoteEndpoint.Async remote, int capacity, Consumer<SessionWriter> onOverflow,
             Consumer<SessionWriter> later) {
+        this(remote, null, capacity, onOverflow, later);
+    }
+
+    SessionWriter(RemoteEndpoint.Async remote, RemoteEndpoint.Basic blocking, int capacity,
+            Consumer<SessionWriter> onOverflow, Consumer<SessionWriter> later) {
         this.remote = remote;
+        this.blocking = blocking;
         this.capacity = capacity;
         this.onOverflow = onOverflow;
         this.later = later;
+    }
+
+    /** How long the blocking write in progress has taken, 0 when none: a stuck one means a client that stopped reading. */
+    long blockedNanos(long now) {
+        long since = blockingSince;
+        return since == 0 ? 0 : now - since;
+    }
+
+    /** Whether this session's writes have gone asynchronous because one took too long. */
+    boolean lagging() {
+        return lagging;
     }
 
     /** Queues a frame; false when the session is closed or closing, or its queue is full. */
@@ -49,10 +84,13 @@ final class SessionWriter {
         if (closed || finisher.get() != null) {
             return false;
         }
-        // the common case under broadcast: nothing waiting and no write in flight, so this frame
-        // goes out at once without passing through the queue
+        // the common case: nothing waiting and no write in flight, so this frame goes out at once
+        // without passing through the queue
         if (queued.get() == 0 && writing.compareAndSet(false, true)) {
-            send(frame);
+            if (send(frame)) {
+                writing.set(false);
+                writeNext();
+            }
             return true;
         }
         if (!enqueue(frame)) {
@@ -130,19 +168,42 @@ final class SessionWriter {
                 continue;
             }
             queued.decrementAndGet();
-            send(queue.peek() == null ? frame : batch(frame));
-            return;
+            if (!send(queue.peek() == null ? frame : batch(frame))) {
+                return; // asynchronous: its completion goes on
+            }
+            writing.set(false); // written: take what queued meanwhile
         }
     }
 
-    /** Starts one write; the caller holds {@link #writing}. */
-    private void send(String text) {
+    /**
+     * Writes, the caller holding {@link #writing}: blocking while the session keeps up (true:
+     * written, or failed and closed, the caller releases {@link #writing}), else asynchronously
+     * (false: {@link #written} releases it).
+     */
+    private boolean send(String text) {
+        if (blocking != null && !lagging) {
+            long start = System.nanoTime();
+            blockingSince = start;
+            try {
+                blocking.sendText(text);
+            } catch (java.io.IOException | RuntimeException e) {
+                close(); // the socket is closing; the close handler cleans up
+                return true;
+            } finally {
+                blockingSince = 0;
+            }
+            if (System.nanoTime() - start > SLOW_WRITE_NANOS) {
+                lagging = true;
+            }
+            return true;
+        }
         try {
             remote.sendText(text, this::written);
+            return false;
         } catch (RuntimeException e) {
             // the socket is closing; the close handler cleans up
-            writing.set(false);
             close();
+            return true;
         }
     }
 

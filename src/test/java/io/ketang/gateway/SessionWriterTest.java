@@ -200,4 +200,89 @@ class SessionWriterTest {
         }
         assertThat(next).containsOnly(perThread);
     }
+
+    /** A blocking remote that records what it writes and refuses a second write at the same time. */
+    static final class BlockingSocket {
+        final List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile long takesNanos;
+        final RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {RemoteEndpoint.Basic.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("sendText") || args.length != 1) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    if (inFlight.incrementAndGet() != 1) {
+                        throw new IllegalStateException("a second write in flight");
+                    }
+                    written.add((String) args[0]);
+                    if (takesNanos > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(takesNanos); // a slow network, simulated
+                    }
+                    inFlight.decrementAndGet();
+                    return null;
+                });
+    }
+
+    @Test
+    void blockingWritesFromManyThreadsGoOutOnceEachInEachThreadsOrder() throws Exception {
+        BlockingSocket socket = new BlockingSocket();
+        Socket unused = new Socket();
+        var flusher = java.util.concurrent.Executors.newFixedThreadPool(2);
+        SessionWriter writer = new SessionWriter(unused.remote, socket.remote, Integer.MAX_VALUE, w -> { },
+                w -> flusher.execute(w::flush));
+        int threads = 4;
+        int perThread = 2_000;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            pool.execute(() -> {
+                for (int n = 0; n < perThread; n++) {
+                    String frame = "{\"t\":" + thread + ",\"n\":" + n + "}";
+                    if (thread % 2 == 0) {
+                        writer.offer(frame);
+                    } else {
+                        writer.offerLater(frame);
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> writer.queued() == 0);
+        flusher.shutdown();
+        assertThat(flusher.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(unused.written).as("nothing went the asynchronous way").isEmpty();
+
+        int[] next = new int[threads];
+        synchronized (socket.written) {
+            for (String text : socket.written) {
+                JsonObject frame = Json.createReader(new StringReader(text)).readObject();
+                List<JsonObject> frames = frame.containsKey("frames")
+                        ? frame.getJsonArray("frames").getValuesAs(JsonObject.class) : List.of(frame);
+                for (JsonObject f : frames) {
+                    assertThat(f.getInt("n")).isEqualTo(next[f.getInt("t")]++);
+                }
+            }
+        }
+        assertThat(next).containsOnly(perThread);
+    }
+
+    @Test
+    void aSlowBlockingWriteTurnsTheSessionAsynchronous() {
+        BlockingSocket blocking = new BlockingSocket();
+        Socket async = new Socket();
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, w -> { });
+        writer.offer("{\"n\":1}");
+        assertThat(blocking.written).containsExactly("{\"n\":1}");
+        assertThat(writer.lagging()).isFalse();
+
+        blocking.takesNanos = SessionWriter.SLOW_WRITE_NANOS * 2;
+        writer.offer("{\"n\":2}");
+        assertThat(writer.lagging()).isTrue();
+        assertThat(writer.blockedNanos(System.nanoTime())).as("no write blocked now").isZero();
+
+        writer.offer("{\"n\":3}");
+        assertThat(async.written).containsExactly("{\"n\":3}");
+        assertThat(blocking.written).hasSize(2);
+    }
 }

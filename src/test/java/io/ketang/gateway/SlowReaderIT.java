@@ -21,9 +21,10 @@ import io.ketang.testing.KetangDeployment;
 import io.ketang.testing.KetangHttp;
 
 /**
- * A client that stops reading (a phone on a dead network) must not hold up anyone: its bounded
- * queue overflows, it is cut off with 4008 and released, and the rest of the room keeps receiving
- * every message in order.
+ * A client that stops reading (a phone on a dead network) must not hold up anyone: once its
+ * socket buffers are full, the write to it stays stuck (a blocking write holds its thread, an
+ * asynchronous one lets its bounded queue overflow), it is cut off (4008, or mid-frame) and
+ * released, and the rest of the room keeps receiving every message in order.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -69,9 +70,10 @@ class SlowReaderIT {
                     assertThat(msg.getJsonObject("body").getInt("n")).isEqualTo(i);
                 }
             }
-            // the stalled one was cut off as too slow: once it reads again it finds the close
+            // the stalled one was cut off as too slow: once it reads again it finds the close (4008),
+            // or, when the write that filled its buffers was cut off mid-frame, a broken connection
             stalled.resume();
-            assertThat(stalled.closeCode(Duration.ofSeconds(30))).isEqualTo(4008);
+            assertThat(stalled.ended(Duration.ofSeconds(30))).isIn("closed 4008", "failed: ProtocolException", "failed: IOException");
 
             // and the room goes on without it
             teacher.send("{\"type\":\"send\",\"id\":9999,\"room\":\"stall-1\",\"kind\":\"signal\",\"body\":{\"n\":0}}");

@@ -196,6 +196,21 @@ public final class KetangClient implements AutoCloseable {
         return closeCode.copy().orTimeout(within.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
+    /**
+     * How the connection ended, waiting up to the given time: {@code "closed <code>"} when the
+     * server closed it, {@code "failed: <exception>"} when it broke (cut in the middle of a frame).
+     */
+    public String ended(Duration within) {
+        try {
+            return "closed " + closeCode(within);
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw e;
+            }
+            return "failed: " + e.getCause().getClass().getSimpleName();
+        }
+    }
+
     public boolean closed() {
         return closeCode.isDone();
     }
