@@ -26,6 +26,15 @@ final class ApiErrors {
     public record RateLimited(String code, String message, long retryAfterMs) {
     }
 
+    /** What {@code read} returns, or 503 {@code UNAVAILABLE} with the message when a dependency it reads is away. */
+    static <T> T unlessAway(java.util.function.Supplier<T> read, String message) {
+        try {
+            return read.get();
+        } catch (RuntimeException away) {
+            throw of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", message);
+        }
+    }
+
     static WebApplicationException badRequest(String message) {
         return of(Response.Status.BAD_REQUEST, "BAD_REQUEST", message);
     }

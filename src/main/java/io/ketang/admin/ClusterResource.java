@@ -58,11 +58,7 @@ public class ClusterResource {
     @APIResponse(responseCode = "403", description = "not an operator token")
     public Map<String, List<JsonObject>> nodes() {
         auth.requireOperator(authorization);
-        try {
-            return Map.of("nodes", nodes.nodes());
-        } catch (RuntimeException redisAway) {
-            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "node reports cannot be read now, retry");
-        }
+        return ApiErrors.unlessAway(() -> Map.of("nodes", nodes.nodes()), "node reports cannot be read now, retry");
     }
 
     @GET

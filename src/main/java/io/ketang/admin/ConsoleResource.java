@@ -12,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -75,11 +74,8 @@ public class ConsoleResource {
     public Map<String, List<ExitBody>> exits(@QueryParam("limit") String limitParam) {
         String bid = auth.require(authorization).bid();
         int limit = (int) Params.integer(limitParam, "limit", 50, 1, 200);
-        try {
-            return Map.of("exits", heartbeats.recentExits(bid, limit).stream()
-                    .map(e -> new ExitBody(e.room().room(), e.uin(), e.terminal().wireName(), e.reason().wireName(), e.ts())).toList());
-        } catch (RuntimeException redisAway) {
-            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "exits cannot be read now, retry");
-        }
+        return ApiErrors.unlessAway(() -> Map.of("exits", heartbeats.recentExits(bid, limit).stream()
+                .map(e -> new ExitBody(e.room().room(), e.uin(), e.terminal().wireName(), e.reason().wireName(), e.ts())).toList()),
+                "exits cannot be read now, retry");
     }
 }

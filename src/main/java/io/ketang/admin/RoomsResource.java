@@ -203,11 +203,8 @@ public class RoomsResource {
     @APIResponse(responseCode = "503", description = "Redis cannot be read now")
     public JsonObject classroomNow(@PathParam("room") String room) {
         RoomRef ref = auth.ownRoom(authorization, room);
-        try {
-            return classroom.state(ref, new io.ketang.classroom.api.Actor(0, io.ketang.shared.Role.TEACHER));
-        } catch (RuntimeException redisAway) {
-            throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the classroom cannot be read now, retry");
-        }
+        return ApiErrors.unlessAway(() -> classroom.state(ref, new io.ketang.classroom.api.Actor(0, io.ketang.shared.Role.TEACHER)),
+                "the classroom cannot be read now, retry");
     }
 
     @POST

@@ -187,18 +187,7 @@ class SessionWriterTest {
         completer.shutdown();
         flusher.shutdown();
 
-        int[] next = new int[threads];
-        synchronized (written) {
-            for (String text : written) {
-                JsonObject frame = Json.createReader(new StringReader(text)).readObject();
-                List<JsonObject> frames = frame.containsKey("frames")
-                        ? frame.getJsonArray("frames").getValuesAs(JsonObject.class) : List.of(frame);
-                for (JsonObject f : frames) {
-                    assertThat(f.getInt("n")).isEqualTo(next[f.getInt("t")]++);
-                }
-            }
-        }
-        assertThat(next).containsOnly(perThread);
+        assertEachThreadsFramesOnceInOrder(written, threads, perThread);
     }
 
     /** A blocking remote that records what it writes and refuses a second write at the same time. */
@@ -253,18 +242,7 @@ class SessionWriterTest {
         assertThat(flusher.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(unused.written).as("nothing went the asynchronous way").isEmpty();
 
-        int[] next = new int[threads];
-        synchronized (socket.written) {
-            for (String text : socket.written) {
-                JsonObject frame = Json.createReader(new StringReader(text)).readObject();
-                List<JsonObject> frames = frame.containsKey("frames")
-                        ? frame.getJsonArray("frames").getValuesAs(JsonObject.class) : List.of(frame);
-                for (JsonObject f : frames) {
-                    assertThat(f.getInt("n")).isEqualTo(next[f.getInt("t")]++);
-                }
-            }
-        }
-        assertThat(next).containsOnly(perThread);
+        assertEachThreadsFramesOnceInOrder(socket.written, threads, perThread);
     }
 
     @Test
@@ -284,5 +262,21 @@ class SessionWriterTest {
         writer.offer("{\"n\":3}");
         assertThat(async.written).containsExactly("{\"n\":3}");
         assertThat(blocking.written).hasSize(2);
+    }
+
+    /** Every frame {"t": thread, "n": count} written once, each thread's in its order, envelopes opened. */
+    private static void assertEachThreadsFramesOnceInOrder(List<String> written, int threads, int perThread) {
+        int[] next = new int[threads];
+        synchronized (written) {
+            for (String text : written) {
+                JsonObject frame = Json.createReader(new StringReader(text)).readObject();
+                List<JsonObject> frames = frame.containsKey("frames")
+                        ? frame.getJsonArray("frames").getValuesAs(JsonObject.class) : List.of(frame);
+                for (JsonObject f : frames) {
+                    assertThat(f.getInt("n")).isEqualTo(next[f.getInt("t")]++);
+                }
+            }
+        }
+        assertThat(next).containsOnly(perThread);
     }
 }
