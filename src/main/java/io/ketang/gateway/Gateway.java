@@ -159,9 +159,12 @@ public class Gateway {
     @Inject
     org.eclipse.microprofile.metrics.MetricRegistry metrics;
 
-    /** Writes block on the writing thread while a session keeps up (see {@link SessionWriter}); false: all asynchronous. */
+    /**
+     * Writes block on the writing thread while a session keeps up (see {@link SessionWriter});
+     * false, the default for now: all asynchronous.
+     */
     @Inject
-    @ConfigProperty(name = "ketang.gateway.blocking-writes", defaultValue = "true")
+    @ConfigProperty(name = "ketang.gateway.blocking-writes", defaultValue = "false")
     boolean blockingWrites;
 
     /** A write blocked this long means the client stopped reading: it is cut off (4008). */

@@ -124,6 +124,15 @@ class ConsoleIT {
         assertThat(status("/api/v1/cluster/kafka", adminOfA, null)).isEqualTo(403);
         String operator = KetangHttp.devToken(app, 9001, "con-a", "operator");
         assertThat(status("/api/v1/rooms/secret-1", operator, "con-b")).as("an operator names the business").isEqualTo(200);
+        assertThat(status("/api/v1/rooms/secret-1", operator, "no such bid!")).as("a business id that cannot be one").isEqualTo(400);
+
+        // the console's own calls refuse bad input with 400, like the rest of the API
+        KetangHttp.liveRoom(app, "con-a", "own-1");
+        assertThat(KetangHttp.postJson(app, "/api/v1/rooms/own-1/members/abc/kick", "", adminOfA).status()).isEqualTo(400);
+        assertThat(KetangHttp.postJson(app, "/api/v1/rooms/own-1/members/0/kick", "", adminOfA).status()).isEqualTo(400);
+        assertThat(status("/api/v1/exits?limit=0", adminOfA, null)).isEqualTo(400);
+        assertThat(status("/api/v1/rooms?prefix=a%25b", adminOfA, null)).isEqualTo(400);
+        assertThat(status("/api/v1/rooms/own-1/members?group=", adminOfA, null)).isEqualTo(400);
 
         ChromeDriver browser = Browsers.open();
         try {
