@@ -263,7 +263,9 @@ class BadInputIT {
             }
             assertThat(client.next(f -> "error".equals(f.getString("type")) && "RATE_LIMITED".equals(f.getString("code"))))
                     .isNotNull();
-            assertThat(client.closeCode(Duration.ofSeconds(10))).isEqualTo(4429);
+            // cut off for flooding: 4429, or, when the close raced the flood still arriving (the server
+            // closes with unread frames in its buffer, so TCP resets), a broken connection
+            assertThat(client.ended(Duration.ofSeconds(10))).isIn("closed 4429", "closed 1006");
         }
         serverStillServes();
     }
