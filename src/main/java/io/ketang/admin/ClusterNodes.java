@@ -140,10 +140,10 @@ public class ClusterNodes {
             checks.add(answer.getName(), up);
         }
         JsonObjectBuilder totals = Json.createObjectBuilder();
-        TOTALS.forEach((field, metric) -> totals.add(field, sum(metric, null, null)));
-        totals.add("refused", sum("ketang_flow_admissions", "verdict", "admitted"));
+        TOTALS.forEach((field, metric) -> totals.add(field, sum(metric, tags -> true)));
+        totals.add("refused", sum("ketang_flow_admissions", tags -> !"admitted".equals(tags.get("verdict"))));
         for (String reason : new String[] {"closed", "timeout", "kicked"}) {
-            totals.add("exits." + reason, sumTagged("ketang_heartbeat_exits", "reason", reason));
+            totals.add("exits." + reason, sum("ketang_heartbeat_exits", tags -> reason.equals(tags.get("reason"))));
         }
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         return Json.createObjectBuilder()
@@ -161,21 +161,11 @@ public class ClusterNodes {
                 .build();
     }
 
-    /** The metric's count summed over its tags, leaving out those whose tag {@code skipTag} is {@code skipValue}. */
-    private long sum(String name, String skipTag, String skipValue) {
+    /** The metric's count summed over those of its tag sets that {@code tags} accepts. */
+    private long sum(String name, java.util.function.Predicate<Map<String, String>> tags) {
         long total = 0;
         for (Map.Entry<MetricID, Counter> counter : metrics.getCounters((id, m) -> id.getName().equals(name)).entrySet()) {
-            if (skipTag == null || !skipValue.equals(counter.getKey().getTags().get(skipTag))) {
-                total += counter.getValue().getCount();
-            }
-        }
-        return total;
-    }
-
-    private long sumTagged(String name, String tag, String value) {
-        long total = 0;
-        for (Map.Entry<MetricID, Counter> counter : metrics.getCounters((id, m) -> id.getName().equals(name)).entrySet()) {
-            if (value.equals(counter.getKey().getTags().get(tag))) {
+            if (tags.test(counter.getKey().getTags())) {
                 total += counter.getValue().getCount();
             }
         }

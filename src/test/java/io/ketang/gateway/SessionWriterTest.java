@@ -159,29 +159,7 @@ class SessionWriterTest {
                 });
         var flusher = java.util.concurrent.Executors.newSingleThreadExecutor();
         SessionWriter writer = new SessionWriter(remote, Integer.MAX_VALUE, w -> { }, w -> flusher.execute(w::flush));
-        var start = new java.util.concurrent.CountDownLatch(1);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            pool.execute(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int n = 0; n < perThread; n++) {
-                    String frame = "{\"t\":" + thread + ",\"n\":" + n + "}";
-                    if (thread % 2 == 0) {
-                        writer.offer(frame);
-                    } else {
-                        writer.offerLater(frame);
-                    }
-                }
-            });
-        }
-        start.countDown();
-        pool.shutdown();
-        assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        offerFromThreads(writer, threads, perThread);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> writer.queued() == 0 && inFlight.get() == 0);
         completer.shutdown();
@@ -221,22 +199,7 @@ class SessionWriterTest {
                 w -> flusher.execute(w::flush));
         int threads = 4;
         int perThread = 2_000;
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            pool.execute(() -> {
-                for (int n = 0; n < perThread; n++) {
-                    String frame = "{\"t\":" + thread + ",\"n\":" + n + "}";
-                    if (thread % 2 == 0) {
-                        writer.offer(frame);
-                    } else {
-                        writer.offerLater(frame);
-                    }
-                }
-            });
-        }
-        pool.shutdown();
-        assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        offerFromThreads(writer, threads, perThread);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> writer.queued() == 0);
         flusher.shutdown();
         assertThat(flusher.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -278,5 +241,35 @@ class SessionWriterTest {
             }
         }
         assertThat(next).containsOnly(perThread);
+    }
+
+    /**
+     * Threads started together, each offering {"t": thread, "n": 0..perThread-1}: the even ones
+     * as replies ({@code offer}), the odd ones as broadcasts ({@code offerLater}); returns when all offered.
+     */
+    private static void offerFromThreads(SessionWriter writer, int threads, int perThread) throws InterruptedException {
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            pool.execute(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int n = 0; n < perThread; n++) {
+                    String frame = "{\"t\":" + thread + ",\"n\":" + n + "}";
+                    if (thread % 2 == 0) {
+                        writer.offer(frame);
+                    } else {
+                        writer.offerLater(frame);
+                    }
+                }
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
 }
