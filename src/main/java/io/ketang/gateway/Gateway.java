@@ -1,6 +1,5 @@
 package io.ketang.gateway;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -93,6 +92,9 @@ public class Gateway {
     @Inject
     Flusher flusher;
 
+    @Inject
+    SocketCloser closer;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -164,7 +166,7 @@ public class Gateway {
      * false, the default for now: all asynchronous.
      */
     @Inject
-    @ConfigProperty(name = "ketang.gateway.blocking-writes", defaultValue = "false")
+    @ConfigProperty(name = "ketang.gateway.blocking-writes", defaultValue = "true")
     boolean blockingWrites;
 
     /** A write blocked this long means the client stopped reading: it is cut off (4008). */
@@ -409,6 +411,7 @@ public class Gateway {
             return;
         }
         long seq = Frames.integer(frame, "seq", 0, 0, Long.MAX_VALUE);
+        session.writer.confirmed(); // it reads what it is sent
         try {
             session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", pushes.head(room))
                     .build().toString());
@@ -819,14 +822,8 @@ public class Gateway {
         session.forcedClose = scheduler.schedule(() -> closeNow(socket, code, phrase), 1, TimeUnit.SECONDS);
     }
 
-    private static void closeNow(Session socket, int code, String phrase) {
-        try {
-            if (socket.isOpen()) {
-                socket.close(CloseCodes.reason(code, phrase));
-            }
-        } catch (IOException | IllegalStateException e) {
-            LOG.fine(() -> "close failed: " + e);
-        }
+    private void closeNow(Session socket, int code, String phrase) {
+        closer.close(socket, code, phrase);
     }
 
     /** Takes the session out of its rooms and drops its queue, before its socket is gone. */
@@ -847,7 +844,7 @@ public class Gateway {
     private void drain() {
         int count = sessions.size();
         for (ClientSession session : sessions.values()) {
-            closeNow(session.socket, CloseCodes.SHUTTING_DOWN, "node shutting down");
+            SocketCloser.closeNow(session.socket, CloseCodes.SHUTTING_DOWN, "node shutting down");
         }
         if (count > 0) {
             LOG.info(() -> "Drained " + count + " sessions with 4503");

@@ -4,6 +4,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import jakarta.websocket.RemoteEndpoint;
@@ -54,6 +55,18 @@ final class SessionWriter {
     /** A blocking write taking longer than this means the client does not keep up. */
     static final long SLOW_WRITE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
 
+    /**
+     * The most characters written blocking since the client last showed it reads (an {@code ack}):
+     * at most 48 KB in UTF-8, below what the kernel's socket buffers hold (send buffer and the
+     * client's receive buffer), so a blocking write never waits on a client that stopped reading.
+     * That matters because Liberty gives a blocking write no timeout, and its close of such a
+     * socket waits on the same full buffer: a write stuck there would hold its thread for as long
+     * as the client lives. Beyond the window, writes go asynchronous until the next ack.
+     */
+    static final int BLOCKING_WINDOW_CHARS = 16 * 1024;
+    /** Characters written since the client last acked. */
+    private final AtomicLong unconfirmed = new AtomicLong();
+
     SessionWriter(RemoteEndpoint.Async remote, int capacity, Consumer<SessionWriter> onOverflow,
             Consumer<SessionWriter> later) {
         this(remote, null, capacity, onOverflow, later);
@@ -74,9 +87,18 @@ final class SessionWriter {
         return since == 0 ? 0 : now - since;
     }
 
-    /** Whether this session's writes have gone asynchronous because one took too long. */
+    /** Whether this session's writes have gone asynchronous: one took too long, or the client has not acked of late. */
     boolean lagging() {
-        return lagging;
+        return lagging || unconfirmed.get() > BLOCKING_WINDOW_CHARS;
+    }
+
+    /**
+     * The client showed it reads what it is sent (it acked): its writes may block again. A write
+     * that was slow for the network's sake rather than the client's gets another chance too.
+     */
+    void confirmed() {
+        unconfirmed.set(0);
+        lagging = false;
     }
 
     /** Queues a frame; false when the session is closed or closing, or its queue is full. */
@@ -181,7 +203,8 @@ final class SessionWriter {
      * (false: {@link #written} releases it).
      */
     private boolean send(String text) {
-        if (blocking != null && !lagging) {
+        long written = unconfirmed.addAndGet(text.length());
+        if (blocking != null && !lagging && written <= BLOCKING_WINDOW_CHARS) {
             long start = System.nanoTime();
             blockingSince = start;
             try {

@@ -173,6 +173,8 @@ class SessionWriterTest {
         final List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger inFlight = new AtomicInteger();
         volatile long takesNanos;
+        /** Runs after each write: e.g. the client acks what it read. */
+        volatile Runnable afterWrite = () -> { };
         final RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {RemoteEndpoint.Basic.class}, (proxy, method, args) -> {
                     if (!method.getName().equals("sendText") || args.length != 1) {
@@ -186,6 +188,7 @@ class SessionWriterTest {
                         java.util.concurrent.locks.LockSupport.parkNanos(takesNanos); // a slow network, simulated
                     }
                     inFlight.decrementAndGet();
+                    afterWrite.run();
                     return null;
                 });
     }
@@ -197,6 +200,7 @@ class SessionWriterTest {
         var flusher = java.util.concurrent.Executors.newFixedThreadPool(2);
         SessionWriter writer = new SessionWriter(unused.remote, socket.remote, Integer.MAX_VALUE, w -> { },
                 w -> flusher.execute(w::flush));
+        socket.afterWrite = writer::confirmed; // a client that acks all it reads stays within the window
         int threads = 4;
         int perThread = 2_000;
         offerFromThreads(writer, threads, perThread);
@@ -225,6 +229,46 @@ class SessionWriterTest {
         writer.offer("{\"n\":3}");
         assertThat(async.written).containsExactly("{\"n\":3}");
         assertThat(blocking.written).hasSize(2);
+
+        // an ack says the client reads: the slowness was the network's, and blocking gets another chance
+        writer.confirmed();
+        assertThat(writer.lagging()).isFalse();
+    }
+
+    @Test
+    void writesGoAsynchronousOnceTheClientHasNotAckedAWindowsWorth() {
+        BlockingSocket blocking = new BlockingSocket();
+        Socket async = new Socket();
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, w -> { });
+        String frame = "{\"pad\":\"" + "x".repeat(1_000) + "\"}";
+        int fit = SessionWriter.BLOCKING_WINDOW_CHARS / frame.length();
+        for (int i = 0; i < fit; i++) {
+            writer.offer(frame);
+        }
+        assertThat(blocking.written).hasSize(fit);
+        assertThat(writer.lagging()).isFalse();
+
+        // one more would pass the window: a client that stopped reading could leave it blocked for good
+        writer.offer(frame);
+        assertThat(async.written).hasSize(1);
+        assertThat(writer.lagging()).isTrue();
+        async.completeWrite();
+
+        // the client acks: it reads, so writes may block again
+        writer.confirmed();
+        writer.offer(frame);
+        assertThat(blocking.written).hasSize(fit + 1);
+        assertThat(writer.lagging()).isFalse();
+    }
+
+    @Test
+    void aFrameLargerThanTheWindowIsNeverWrittenBlocking() {
+        BlockingSocket blocking = new BlockingSocket();
+        Socket async = new Socket();
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, w -> { });
+        writer.offer("{\"pad\":\"" + "x".repeat(SessionWriter.BLOCKING_WINDOW_CHARS) + "\"}");
+        assertThat(blocking.written).isEmpty();
+        assertThat(async.written).hasSize(1);
     }
 
     /** Every frame {"t": thread, "n": count} written once, each thread's in its order, envelopes opened. */

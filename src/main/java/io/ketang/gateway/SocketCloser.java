@@ -1,0 +1,74 @@
+package io.ketang.gateway;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Closes sockets on threads of its own ({@code ketang.gateway.close-threads}). Liberty's close
+ * writes the close frame synchronously, and first waits up to 5.5 s for a write in flight: on a
+ * client that stopped reading it can wait far longer. A close decided on the thread that reads the
+ * push topic, a flusher or the sweep would stop every other session's deliveries meanwhile.
+ */
+@ApplicationScoped
+class SocketCloser {
+
+    private static final Logger LOG = Logger.getLogger(SocketCloser.class.getName());
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.close-threads", defaultValue = "4")
+    int closeThreads;
+
+    private ExecutorService closing;
+
+    @PostConstruct
+    void start() {
+        AtomicInteger count = new AtomicInteger();
+        closing = Executors.newFixedThreadPool(Math.max(1, closeThreads), task -> {
+            Thread thread = threads.newThread(task);
+            thread.setName("ketang-closer-" + count.getAndIncrement());
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        closing.shutdownNow();
+    }
+
+    /** Closes the socket with the code soon, on a closer thread; the caller never waits on it. */
+    void close(Session socket, int code, String phrase) {
+        try {
+            closing.execute(() -> closeNow(socket, code, phrase));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            closeNow(socket, code, phrase);
+        }
+    }
+
+    /** Closes the socket on the calling thread: for the shutdown drain, which must finish before the JVM goes. */
+    static void closeNow(Session socket, int code, String phrase) {
+        try {
+            if (socket.isOpen()) {
+                socket.close(CloseCodes.reason(code, phrase));
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "close failed: {0}", e.toString());
+        }
+    }
+}
