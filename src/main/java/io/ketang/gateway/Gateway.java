@@ -162,8 +162,8 @@ public class Gateway {
     org.eclipse.microprofile.metrics.MetricRegistry metrics;
 
     /**
-     * Writes block on the writing thread while a session keeps up (see {@link SessionWriter});
-     * false, the default for now: all asynchronous.
+     * Writes block on the writing thread while a session keeps up and acks (see {@link SessionWriter});
+     * false: all asynchronous.
      */
     @Inject
     @ConfigProperty(name = "ketang.gateway.blocking-writes", defaultValue = "true")
