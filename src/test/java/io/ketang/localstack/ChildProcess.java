@@ -94,6 +94,20 @@ final class ChildProcess {
         }
     }
 
+    /** SIGKILL, as a crash: the process gets no chance to hand anything over. */
+    void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // the kernel reaps it
+        }
+        process = null;
+    }
+
     /** SIGTERM, then SIGKILL if the process has not gone within {@code grace}. */
     static void terminate(ProcessHandle handle, Duration grace) {
         handle.destroy();

@@ -15,28 +15,41 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Uuid;
 
 /**
- * A real single-node Kafka broker in KRaft mode (broker and controller in one process), run as
- * a child JVM from the Kafka jars on this classpath. The child watches its stdin and exits
- * when the pipe closes, so it cannot outlive us even when we are killed with SIGKILL.
+ * A real Kafka broker in KRaft mode (broker and controller in one process), run as a child JVM
+ * from the Kafka jars on this classpath: one of the {@link KafkaCluster}'s. The child watches its
+ * stdin and exits when the pipe closes, so it cannot outlive us even when we are killed with SIGKILL.
  */
 final class KafkaBroker implements StackService {
 
     private final StackSettings settings;
+    /** 0-based; the broker's node id is one more. */
+    private final int index;
     private final Path dir;
     private final ChildProcess process;
 
-    KafkaBroker(StackSettings settings) {
+    KafkaBroker(StackSettings settings, int index) {
         this.settings = settings;
-        this.dir = settings.dataDir().resolve("kafka");
-        this.process = new ChildProcess("Kafka broker", settings.dataDir().resolve("kafka.pid"), KafkaBrokerMain.class.getName());
+        this.index = index;
+        // the first broker keeps the directory and pid file of the single-broker stack
+        String suffix = index == 0 ? "" : "-" + (index + 1);
+        this.dir = settings.dataDir().resolve("kafka" + suffix);
+        this.process = new ChildProcess("Kafka broker " + nodeId(), settings.dataDir().resolve("kafka" + suffix + ".pid"),
+                KafkaBrokerMain.class.getName());
+    }
+
+    int nodeId() {
+        return index + 1;
+    }
+
+    String address() {
+        return settings.host() + ":" + settings.kafkaPort(index);
     }
 
     @Override
     public String name() {
-        return "Kafka (KRaft) on " + settings.kafkaBootstrap();
+        return "Kafka broker " + nodeId() + " (KRaft) on " + address();
     }
 
     @Override
@@ -44,20 +57,33 @@ final class KafkaBroker implements StackService {
         process.stopStale();
     }
 
+    /** Starts the broker and waits until it answers; with more than one, the others must start too (a quorum). */
     @Override
     public void start() throws IOException {
+        startProcess(KafkaCluster.clusterId(settings));
+        awaitReady(Duration.ofSeconds(90), 1);
+    }
+
+    /** Writes the configuration, formats the storage on first start, and starts the process. */
+    void startProcess(String clusterId) throws IOException {
         stopStale();
-        StackSettings.requireFree("Kafka", settings.host(), settings.kafkaPort(), "KETANG_LOCAL_KAFKA_PORT");
-        StackSettings.requireFree("Kafka's controller", settings.host(), settings.kafkaControllerPort(), "KETANG_LOCAL_KAFKA_CONTROLLER_PORT");
+        StackSettings.requireFree("Kafka", settings.host(), settings.kafkaPort(index), "KETANG_LOCAL_KAFKA_PORT");
+        StackSettings.requireFree("Kafka's controller", settings.host(), settings.kafkaControllerPort(index),
+                "KETANG_LOCAL_KAFKA_CONTROLLER_PORT");
         Path logDir = dir.resolve("data");
         Path config = dir.resolve("server.properties");
         Files.createDirectories(logDir);
         writeConfig(config, logDir);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            format(config);
+            format(config, clusterId);
         }
         process.start(javaCommand(KafkaBrokerMain.class.getName(), config.toString()), dir.resolve("broker.log"), true);
-        awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** Kills the broker with SIGKILL, as a crash would: no controlled shutdown, no leadership handed over. */
+    @Override
+    public void kill() {
+        process.kill();
     }
 
     @Override
@@ -74,21 +100,27 @@ final class KafkaBroker implements StackService {
     private void writeConfig(Path config, Path logDir) throws IOException {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@" + settings.host() + ":" + settings.kafkaControllerPort());
-        p.put("listeners", "PLAINTEXT://" + settings.host() + ":" + settings.kafkaPort()
-                + ",CONTROLLER://" + settings.host() + ":" + settings.kafkaControllerPort());
-        p.put("advertised.listeners", "PLAINTEXT://" + settings.kafkaBootstrap());
+        p.put("node.id", String.valueOf(nodeId()));
+        p.put("controller.quorum.voters", java.util.stream.IntStream.range(0, settings.kafkaBrokers())
+                .mapToObj(i -> (i + 1) + "@" + settings.host() + ":" + settings.kafkaControllerPort(i))
+                .collect(java.util.stream.Collectors.joining(",")));
+        p.put("listeners", "PLAINTEXT://" + address()
+                + ",CONTROLLER://" + settings.host() + ":" + settings.kafkaControllerPort(index));
+        p.put("advertised.listeners", "PLAINTEXT://" + address());
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", logDir.toString());
-        // one node: internal topics cannot have more replicas than brokers
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
+        // internal topics: as many replicas as the cluster has (at most 3), two in sync when it can
+        String replicas = String.valueOf(settings.kafkaReplicationFactor());
+        String minInsync = String.valueOf(settings.kafkaMinInsyncReplicas());
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minInsync);
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minInsync);
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minInsync);
         p.put("group.initial.rebalance.delay.ms", "0");
         // Ketang creates its topics with computed partition counts; nothing appears by accident
         p.put("auto.create.topics.enable", "false");
@@ -100,8 +132,7 @@ final class KafkaBroker implements StackService {
         }
     }
 
-    private void format(Path config) throws IOException {
-        String clusterId = Uuid.randomUuid().toString();
+    private void format(Path config, String clusterId) throws IOException {
         List<String> command = javaCommand("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString());
         Process format = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -126,10 +157,11 @@ final class KafkaBroker implements StackService {
         return command;
     }
 
-    private void awaitReady(Duration timeout) throws IOException {
+    /** Waits until this broker answers and sees at least {@code brokers} brokers in the cluster. */
+    void awaitReady(Duration timeout, int brokers) throws IOException {
         Instant deadline = Instant.now().plus(timeout);
         Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap(),
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.CLIENT_ID_CONFIG, "ketang-localstack-" + UUID.randomUUID());
@@ -139,8 +171,17 @@ final class KafkaBroker implements StackService {
                     throw new IOException("Kafka broker exited during start; see " + dir.resolve("broker.log"));
                 }
                 try {
-                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS);
-                    return;
+                    var nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS);
+                    if (nodes.size() >= brokers) {
+                        return;
+                    }
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IOException(name() + " sees " + nodes.size() + " of " + brokers + " brokers after " + timeout);
+                    }
+                    // the others are still starting: ask again shortly
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                } catch (IOException e) {
+                    throw e;
                 } catch (Exception notYet) {
                     if (Instant.now().isAfter(deadline)) {
                         throw new IOException("Kafka broker not ready after " + timeout + "; see " + dir.resolve("broker.log"), notYet);

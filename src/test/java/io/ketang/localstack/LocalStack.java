@@ -23,14 +23,14 @@ import io.ketang.platform.kafka.TopicPlan;
 import io.ketang.platform.kafka.TopicProvisioner;
 
 /**
- * Ketang's local stack: a real Kafka broker (KRaft), Redis and PostgreSQL on fixed loopback ports
+ * Ketang's local stack: real Kafka (KRaft; one broker, or three in production's shape), Redis and PostgreSQL on fixed loopback ports
  * with their data under one directory. It serves the run command and the integration tests, and
  * stops everything it started when closed or when the JVM exits.
  */
 public final class LocalStack implements AutoCloseable {
 
     private final StackSettings settings;
-    private final KafkaBroker kafka;
+    private final KafkaCluster kafka;
     private final RedisServer redis;
     private final PostgresServer postgres;
     private final List<StackService> started = new ArrayList<>();
@@ -38,7 +38,7 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(StackSettings settings) {
         this.settings = settings;
-        this.kafka = new KafkaBroker(settings);
+        this.kafka = new KafkaCluster(settings);
         this.redis = new RedisServer(settings);
         this.postgres = new PostgresServer(settings);
     }
@@ -84,12 +84,19 @@ public final class LocalStack implements AutoCloseable {
     /** Creates Ketang's topics with the partition counts its own configuration computes. */
     private void createTopics(Consumer<String> progress) throws IOException {
         Properties appConfig = ketangConfiguration();
-        var topics = TopicPlan.from(key -> Optional.ofNullable(System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_')))
-                .or(() -> Optional.ofNullable(appConfig.getProperty(key))));
+        Map<String, String> stackEnvironment = settings.ketangEnvironment();
+        // as Ketang will see its settings: what the stack tells it (replication), then the environment, then its defaults
+        var topics = TopicPlan.from(key -> {
+            String variable = key.toUpperCase().replace('.', '_').replace('-', '_');
+            return Optional.ofNullable(stackEnvironment.get(variable))
+                    .or(() -> Optional.ofNullable(System.getenv(variable)))
+                    .or(() -> Optional.ofNullable(appConfig.getProperty(key)));
+        });
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap()))) {
             var created = TopicProvisioner.ensure(admin, topics, 30_000);
             progress.accept("Kafka topics: " + topics.stream()
-                    .map(t -> t.name() + "×" + t.partitions() + (created.contains(t.name()) ? " (new)" : ""))
+                    .map(t -> t.name() + "×" + t.partitions() + (t.replicationFactor() > 1 ? "×" + t.replicationFactor() + " replicas" : "")
+                            + (created.contains(t.name()) ? " (new)" : ""))
                     .toList());
         } catch (Exception e) {
             throw new IOException("cannot create Kafka topics", e);
@@ -106,8 +113,18 @@ public final class LocalStack implements AutoCloseable {
         return properties;
     }
 
+    /** Every Kafka broker of the stack, as one server. */
     public StackService kafka() {
         return kafka;
+    }
+
+    /** One Kafka broker, by node id (1 to {@link #kafkaBrokers}). */
+    public StackService kafkaBroker(int nodeId) {
+        return kafka.broker(nodeId);
+    }
+
+    public int kafkaBrokers() {
+        return settings.kafkaBrokers();
     }
 
     public StackService redis() {

@@ -15,6 +15,11 @@ public interface StackService {
 
     boolean isRunning();
 
+    /** Kills the server as a crash would (SIGKILL); servers without a crash of their own just stop. */
+    default void kill() {
+        stop();
+    }
+
     /** Stops a copy of this server that a crashed earlier run left behind on our ports and data. */
     void stopStale();
 }

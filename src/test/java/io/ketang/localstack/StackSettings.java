@@ -9,7 +9,7 @@ import java.util.Locale;
  * ({@code KETANG_LOCAL_REDIS_PORT}); the defaults stay clear of the usual ports of a Kafka,
  * Redis or PostgreSQL that may already run on the machine.
  */
-record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControllerPort, int redisPort,
+record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControllerPort, int kafkaBrokers, int redisPort,
                      int postgresPort, String database) {
 
     /** The local database's owner; a development credential, never used outside the local stack. */
@@ -22,6 +22,8 @@ record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControll
                 "127.0.0.1",
                 Integer.parseInt(setting("ketang.local.kafka.port", "19092")),
                 Integer.parseInt(setting("ketang.local.kafka.controller.port", "19093")),
+                // 1 for the run command; 3 is production's shape (replication 3, two in sync)
+                Integer.parseInt(setting("ketang.local.kafka.brokers", "1")),
                 Integer.parseInt(setting("ketang.local.redis.port", "16379")),
                 Integer.parseInt(setting("ketang.local.postgres.port", "15432")),
                 "ketang");
@@ -35,8 +37,28 @@ record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControll
         return value == null || value.isBlank() ? fallback : value;
     }
 
+    /** Broker {@code index} (0-based) listens on the base port plus twice its index, its controller one above. */
+    int kafkaPort(int index) {
+        return kafkaPort + 2 * index;
+    }
+
+    int kafkaControllerPort(int index) {
+        return kafkaControllerPort + 2 * index;
+    }
+
     String kafkaBootstrap() {
-        return host + ":" + kafkaPort;
+        return java.util.stream.IntStream.range(0, kafkaBrokers).mapToObj(i -> host + ":" + kafkaPort(i))
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** Replicas of every topic: one per broker, at most three. */
+    int kafkaReplicationFactor() {
+        return Math.min(3, kafkaBrokers);
+    }
+
+    /** Replicas that must have a write before it counts: two when there are three. */
+    int kafkaMinInsyncReplicas() {
+        return Math.min(2, kafkaReplicationFactor());
     }
 
     String redisUrl() {
@@ -51,6 +73,8 @@ record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControll
     java.util.Map<String, String> ketangEnvironment() {
         return java.util.Map.of(
                 "KETANG_KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap(),
+                "KETANG_KAFKA_REPLICATION_FACTOR", String.valueOf(kafkaReplicationFactor()),
+                "KETANG_KAFKA_MIN_INSYNC_REPLICAS", String.valueOf(kafkaMinInsyncReplicas()),
                 "KETANG_REDIS_URL", redisUrl(),
                 "KETANG_DB_URL", jdbcUrl(),
                 "KETANG_DB_USER", DB_USER,

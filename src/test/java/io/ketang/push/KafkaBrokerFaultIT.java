@@ -1,0 +1,200 @@
+package io.ketang.push;
+
+import static io.ketang.testing.Important.last;
+import static io.ketang.testing.Important.pull;
+import static io.ketang.testing.Important.range;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+import jakarta.json.JsonObject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.utils.Utils;
+import org.awaitility.Awaitility;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.ketang.localstack.LocalStack;
+import io.ketang.localstack.LocalStackSession;
+import io.ketang.localstack.StackService;
+import io.ketang.testing.KetangClient;
+import io.ketang.testing.KetangDeployment;
+import io.ketang.testing.KetangHttp;
+
+/**
+ * Kafka at production's shape (three brokers, three replicas, two in sync) losing a broker: an
+ * important message acknowledged to its sender reaches every student who stays, by push or
+ * pull, exactly once, and nobody is kicked. First any broker is killed (SIGKILL) mid-run and
+ * restarted; then the leader of the room's push partition. A send made while the partition has
+ * no leader may be refused (UNAVAILABLE, its seq voided): what the sender was told was sent is
+ * what counts.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class KafkaBrokerFaultIT {
+
+    private static final Logger LOG = Logger.getLogger(KafkaBrokerFaultIT.class.getName());
+    private static final String PUSH_TOPIC = "ketang.push";
+    private static final int STUDENTS = 12;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return KetangDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    /** Sends refused while a partition had no leader. */
+    private int refused;
+    private int nextId = 200_000;
+
+    @Test
+    void importantMessagesSurviveABrokerKilledAndThenTheRoomsPartitionLeaderKilled() throws Exception {
+        LocalStack stack = LocalStackSession.stack();
+        assumeTrue(stack.kafkaBrokers() >= 3, "needs the three-broker stack (ketang.local.kafka.brokers=3)");
+        URI app = base.toURI();
+        KetangHttp.awaitReady(app);
+        String room = "kfault-1";
+        KetangHttp.liveRoom(app, "academy", room);
+        List<KetangClient> students = new ArrayList<>();
+        try (KetangClient teacher = KetangClient.inRoom(app, KetangHttp.devToken(app, 7000, "academy", "teacher"), "pc", room)) {
+            for (int i = 1; i <= STUDENTS; i++) {
+                students.add(KetangClient.inRoom(app, KetangHttp.devToken(app, 7000 + i, "academy", "student"), "app", room));
+            }
+            List<List<Long>> held = new ArrayList<>();
+            List<int[]> duplicates = new ArrayList<>();
+            for (int i = 0; i < STUDENTS; i++) {
+                held.add(new ArrayList<>());
+                duplicates.add(new int[1]);
+            }
+            long sentUpTo = send(teacher, room, 20);
+
+            // any broker: the one with the highest id, whatever it leads
+            StackService broker = stack.kafkaBroker(3);
+            broker.kill();
+            LOG.info("Kafka broker 3 killed");
+            sentUpTo = Math.max(sentUpTo, send(teacher, room, 20));
+            restart(broker, stack);
+
+            // the leader of the room's own partition: its writes must move to another replica
+            int leader = leaderOfRoomPartition(stack, "academy/" + room);
+            StackService leading = stack.kafkaBroker(leader);
+            leading.kill();
+            LOG.info(() -> "Kafka broker " + leader + " (leader of the room's push partition) killed");
+            sentUpTo = Math.max(sentUpTo, send(teacher, room, 20));
+            restart(leading, stack);
+            sentUpTo = Math.max(sentUpTo, send(teacher, room, 5));
+
+            assertThat(sentUpTo - refused).as("sends acknowledged").isGreaterThanOrEqualTo(40);
+            for (int i = 0; i < STUDENTS; i++) {
+                KetangClient student = students.get(i);
+                receiveCounting(student, room, held.get(i), duplicates.get(i), sentUpTo);
+                assertThat(held.get(i)).as("student %d holds every seq", i + 1).isEqualTo(range(1, sentUpTo));
+                assertThat(duplicates.get(i)[0]).as("student %d got a seq pushed twice", i + 1).isZero();
+                assertThat(student.closed()).as("student %d was not kicked", i + 1).isFalse();
+            }
+            long heldUpTo = sentUpTo;
+            LOG.info(() -> "after two broker kills: seqs 1.." + heldUpTo + " held by each of " + STUDENTS
+                    + " students, " + refused + " sends refused while a partition had no leader");
+        } finally {
+            students.forEach(KetangClient::close);
+        }
+    }
+
+    /**
+     * Sends n signals one at a time, as a teacher's client does (each waits for its answer), and
+     * returns the highest seq acknowledged; refusals (UNAVAILABLE while a partition fails over) are counted.
+     */
+    private long send(KetangClient teacher, String room, int n) {
+        long highest = 0;
+        for (int i = 0; i < n; i++) {
+            int id = nextId++;
+            teacher.send("{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room + "\",\"kind\":\"signal\",\"body\":{\"i\":" + i + "}}");
+            JsonObject reply = teacher.next(f -> f.containsKey("id") && f.getInt("id") == id, Duration.ofSeconds(60));
+            if ("sent".equals(reply.getString("type"))) {
+                highest = reply.getJsonNumber("seq").longValue();
+            } else {
+                assertThat(reply.getString("code")).as("a send during a failover").isEqualTo("UNAVAILABLE");
+                refused++;
+            }
+        }
+        return highest;
+    }
+
+    /**
+     * Reads pushes until the student holds every seq up to {@code upTo}, pulling gaps (voided
+     * seqs included) as a client does; a seq pushed again after it was held is counted.
+     */
+    private static void receiveCounting(KetangClient student, String room, List<Long> held, int[] duplicates, long upTo) {
+        while (last(held) < upTo) {
+            JsonObject msg = student.next(f -> "msg".equals(f.getString("type")) && room.equals(f.getString("room")),
+                    Duration.ofSeconds(30));
+            long seq = msg.getJsonNumber("seq").longValue();
+            if (held.contains(seq)) {
+                duplicates[0]++;
+                continue;
+            }
+            if (seq < last(held)) {
+                continue; // pulled before its push came
+            }
+            if (seq > last(held) + 1) {
+                pull(student, room, held, seq - 1);
+            }
+            held.add(seq);
+        }
+    }
+
+    /** Starts the broker again and waits until every push partition has all its replicas in sync. */
+    private static void restart(StackService broker, LocalStack stack) {
+        try {
+            broker.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Admin admin = admin(stack)) {
+            Awaitility.await("every replica of " + PUSH_TOPIC + " back in sync").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> push(admin).partitions().stream().allMatch(p -> p.isr().size() == p.replicas().size()));
+        }
+    }
+
+    /** The broker leading the push partition that the room's key goes to (Kafka's default partitioner). */
+    private static int leaderOfRoomPartition(LocalStack stack, String key) throws Exception {
+        try (Admin admin = admin(stack)) {
+            TopicDescription topic = push(admin);
+            int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % topic.partitions().size();
+            TopicPartitionInfo info = topic.partitions().get(partition);
+            assertThat(info.replicas()).as("replicas of the room's partition").hasSize(3);
+            return info.leader().id();
+        }
+    }
+
+    private static TopicDescription push(Admin admin) throws Exception {
+        return admin.describeTopics(List.of(PUSH_TOPIC)).allTopicNames().get().get(PUSH_TOPIC);
+    }
+
+    private static Admin admin(LocalStack stack) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+    }
+}
