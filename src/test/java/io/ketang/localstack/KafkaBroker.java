@@ -119,6 +119,10 @@ final class KafkaBroker implements StackService {
         p.put("transaction.state.log.min.isr", minInsync);
         p.put("share.coordinator.state.topic.replication.factor", replicas);
         p.put("share.coordinator.state.topic.min.isr", minInsync);
+        // a broker that dies is fenced, and its partitions get new leaders, after 3 s without its
+        // heartbeat (Kafka's default: 9 s); the tests' own timers are shortened likewise
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "500");
         p.put("default.replication.factor", replicas);
         p.put("min.insync.replicas", minInsync);
         p.put("group.initial.rebalance.delay.ms", "0");
