@@ -15,7 +15,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 import io.ketang.localstack.LocalStackSession;
 import io.ketang.testing.KetangClient;
@@ -46,12 +46,12 @@ class ReplacementIT {
         KetangHttp.awaitReady(nodeA);
         String token = KetangHttp.devToken(nodeA, 7001, "school", "student");
         try (SecondNode second = SecondNode.start();
-             RedisClient redis = RedisClient.create(URI.create(LocalStackSession.stack().redisUrl()))) {
+             UnifiedJedis redis = LocalStackSession.stack().redisClient()) {
             URI nodeB = second.uri();
             try (KetangClient appOnA = KetangClient.connect(nodeA); KetangClient webOnA = KetangClient.connect(nodeA)) {
                 String nodeAId = appOnA.hello(token, "app").getString("node");
                 webOnA.hello(token, "web");
-                assertThat(redis.get("ketang:sess:school:7001:app")).startsWith(nodeAId + "|");
+                assertThat(redis.get("ketang:sess:{school:7001}:app")).startsWith(nodeAId + "|");
 
                 try (KetangClient appOnB = KetangClient.connect(nodeB)) {
                     String nodeBId = appOnB.hello(token, "app").getString("node");
@@ -59,7 +59,7 @@ class ReplacementIT {
 
                     // across nodes: the older app session on A is closed as replaced
                     assertThat(appOnA.closeCode(Duration.ofSeconds(10))).isEqualTo(4409);
-                    assertThat(redis.get("ketang:sess:school:7001:app")).startsWith(nodeBId + "|");
+                    assertThat(redis.get("ketang:sess:{school:7001}:app")).startsWith(nodeBId + "|");
 
                     // the web session is another terminal: it stays
                     webOnA.send("{\"type\":\"hb\"}");
@@ -74,8 +74,8 @@ class ReplacementIT {
             }
             // every session closed: the registry lets go of the user
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(redis.exists("ketang:sess:school:7001:app")).isFalse();
-                assertThat(redis.exists("ketang:sess:school:7001:web")).isFalse();
+                assertThat(redis.exists("ketang:sess:{school:7001}:app")).isFalse();
+                assertThat(redis.exists("ketang:sess:{school:7001}:web")).isFalse();
             });
 
             // graceful drain: a node told to stop (SIGTERM) tells its clients to go elsewhere

@@ -19,6 +19,11 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+
 import io.ketang.platform.kafka.TopicPlan;
 import io.ketang.platform.kafka.TopicProvisioner;
 
@@ -31,7 +36,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackSettings settings;
     private final KafkaCluster kafka;
-    private final RedisServer redis;
+    private final StackService redis;
     private final PostgresServer postgres;
     private final List<StackService> started = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::close, "ketang-localstack-stop");
@@ -39,7 +44,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalStack(StackSettings settings) {
         this.settings = settings;
         this.kafka = new KafkaCluster(settings);
-        this.redis = new RedisServer(settings);
+        this.redis = settings.redisCluster() ? new RedisCluster(settings) : new RedisServer(settings);
         this.postgres = new PostgresServer(settings);
     }
 
@@ -127,8 +132,37 @@ public final class LocalStack implements AutoCloseable {
         return settings.kafkaBrokers();
     }
 
+    /** Redis: the one server, or every node of the cluster as one. */
     public StackService redis() {
         return redis;
+    }
+
+    /** Whether Redis is a cluster of three masters ({@code ketang.local.redis.cluster=true}). */
+    public boolean redisCluster() {
+        return settings.redisCluster();
+    }
+
+    /** One node of the Redis Cluster (0-based), to kill it. */
+    public StackService redisNode(int index) {
+        if (!(redis instanceof RedisCluster cluster)) {
+            throw new IllegalStateException("Redis is not a cluster here (ketang.local.redis.cluster=true)");
+        }
+        return cluster.node(index);
+    }
+
+    /** The port of Redis Cluster node {@code index} (0-based). */
+    public int redisNodePort(int index) {
+        return ((RedisCluster) redis).node(index).port();
+    }
+
+    /** A client of this stack's Redis, cluster or not, for tests that look at keys; the caller closes it. */
+    public UnifiedJedis redisClient() {
+        if (settings.redisCluster()) {
+            return RedisClusterClient.builder()
+                    .nodes(java.util.Set.of(new HostAndPort(settings.host(), settings.redisPort())))
+                    .build();
+        }
+        return RedisClient.create(java.net.URI.create(settings.redisUrl()));
     }
 
     public StackService postgres() {

@@ -10,7 +10,7 @@ import java.util.Locale;
  * Redis or PostgreSQL that may already run on the machine.
  */
 record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControllerPort, int kafkaBrokers, int redisPort,
-                     int postgresPort, String database) {
+                     boolean redisCluster, int postgresPort, String database) {
 
     /** The local database's owner; a development credential, never used outside the local stack. */
     static final String DB_USER = "ketang";
@@ -25,6 +25,8 @@ record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControll
                 // 1 for the run command; 3 is production's shape (replication 3, two in sync)
                 Integer.parseInt(setting("ketang.local.kafka.brokers", "1")),
                 Integer.parseInt(setting("ketang.local.redis.port", "16379")),
+                // false: one Redis; true: a Redis Cluster of three masters on that port and the next two
+                Boolean.parseBoolean(setting("ketang.local.redis.cluster", "false")),
                 Integer.parseInt(setting("ketang.local.postgres.port", "15432")),
                 "ketang");
     }
@@ -62,6 +64,10 @@ record StackSettings(Path dataDir, String host, int kafkaPort, int kafkaControll
     }
 
     String redisUrl() {
+        if (redisCluster) {
+            return "redis-cluster://" + java.util.stream.IntStream.range(0, RedisCluster.NODES)
+                    .mapToObj(i -> host + ":" + (redisPort + i)).collect(java.util.stream.Collectors.joining(","));
+        }
         return "redis://" + host + ":" + redisPort;
     }
 

@@ -23,7 +23,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 
 import io.ketang.flowcontrol.api.MuteChanged;
@@ -192,19 +191,17 @@ public class MuteBoard {
      */
     public List<Muted> mutedRooms(String bid, int limit) {
         List<Muted> muted = new java.util.ArrayList<>();
-        var params = new ScanParams().match("ketang:mute:{" + bid + "/*}").count(500);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            var page = redis.scan(cursor, params);
-            for (String key : page.getResult()) {
+        // every node of a Redis Cluster in turn (the rooms' keys are spread over all the slots), or the one Redis
+        var scan = redis.scanIteration(500, "ketang:mute:{" + bid + "/*}");
+        while (!scan.isIterationCompleted() && muted.size() < limit) {
+            for (String key : scan.nextBatchList()) {
                 String value = redis.get(key);
                 String roomKey = key.substring("ketang:mute:{".length(), key.length() - 1);
                 if (value != null && muted.size() < limit) {
                     muted.add(new Muted(roomKey, wireReason(roomKey, value), value.startsWith("auto:")));
                 }
             }
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor) && muted.size() < limit);
+        }
         return muted;
     }
 
@@ -316,9 +313,17 @@ public class MuteBoard {
         if (keys.isEmpty()) {
             return;
         }
-        List<String> values = redis.mget(keys.stream().map(MuteBoard::muteKey).toArray(String[]::new));
+        // one read per key, pipelined: the keys are a room's, a business's and the cluster's, in
+        // different hash slots of a Redis Cluster, where one MGET across slots is refused
+        List<redis.clients.jedis.Response<String>> values = new ArrayList<>(keys.size());
+        try (var pipeline = redis.pipelined()) {
+            for (String key : keys) {
+                values.add(pipeline.get(muteKey(key)));
+            }
+            pipeline.sync();
+        }
         for (int i = 0; i < keys.size(); i++) {
-            apply(keys.get(i), orEmpty(values.get(i)));
+            apply(keys.get(i), orEmpty(values.get(i).get()));
         }
     }
 

@@ -38,7 +38,7 @@ public class GroupSeats {
 
     /** The student's group in a room of groups of {@code size}. */
     public String groupOf(RoomRef room, long uin, int size) {
-        Object group = SEAT.run(redis, List.of("ketang:groups:" + room.key(), "ketang:seats:" + room.key()),
+        Object group = SEAT.run(redis, List.of("ketang:groups:{" + room.key() + "}", "ketang:seats:{" + room.key() + "}"),
                 List.of(String.valueOf(uin), String.valueOf(size), String.valueOf(KEEP_MS)));
         return String.valueOf(group);
     }

@@ -10,17 +10,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The one pooled Redis client of this node. Every wait on it is bounded by
+ * The one pooled Redis client of this node, for one Redis or a Redis Cluster (as
+ * {@code ketang.redis.url} says). Every wait on it is bounded by
  * {@code ketang.redis.timeout-ms}, so a Redis that goes away makes callers fail fast instead of
  * hanging a WebSocket thread.
  */
 @ApplicationScoped
 public class RedisProducer {
 
-    private RedisClient client;
+    private UnifiedJedis client;
 
     protected RedisProducer() {
     }
@@ -37,11 +39,19 @@ public class RedisProducer {
         pool.setMaxWait(java.time.Duration.ofMillis(timeoutMs));
         pool.setTestWhileIdle(true);
         pool.setJmxEnabled(false);
-        this.client = RedisClient.builder()
-                .hostAndPort(settings.address())
-                .clientConfig(settings.clientConfig())
-                .poolConfig(pool)
-                .build();
+        // a pool per node for a cluster: each key goes to the node that holds its hash slot
+        this.client = settings.cluster()
+                ? RedisClusterClient.builder()
+                        .nodes(settings.nodes())
+                        .clientConfig(settings.clientConfig())
+                        .poolConfig(pool)
+                        .maxTotalRetriesDuration(java.time.Duration.ofMillis(timeoutMs))
+                        .build()
+                : RedisClient.builder()
+                        .hostAndPort(settings.address())
+                        .clientConfig(settings.clientConfig())
+                        .poolConfig(pool)
+                        .build();
     }
 
     /** The shared client; it is thread-safe, and closed with this bean. */

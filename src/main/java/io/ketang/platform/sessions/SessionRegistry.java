@@ -16,7 +16,7 @@ import io.ketang.platform.redis.RedisScript;
 
 /**
  * Who is connected where, across nodes, in Redis: one key per (bid, uin, terminal),
- * {@code ketang:sess:<bid>:<uin>:<terminal>} = {@code node|session|since}, expiring
+ * {@code ketang:sess:{<bid>:<uin>}:<terminal>} = {@code node|session|since}, expiring
  * {@code ketang.sessions.ttl-ms} after the last sign of life, so a node that dies leaves no entry
  * behind for long. The gateway writes it; anyone may ask whether a user is still connected.
  */
@@ -81,6 +81,7 @@ public class SessionRegistry {
     }
 
     private static String key(String bid, long uin, Terminal terminal) {
-        return "ketang:sess:" + bid + ":" + uin + ":" + terminal.wireName();
+        // one user's terminals in one hash slot: connectedAnywhere reads them in one EXISTS
+        return "ketang:sess:{" + bid + ":" + uin + "}:" + terminal.wireName();
     }
 }

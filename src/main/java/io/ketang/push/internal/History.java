@@ -14,8 +14,8 @@ import io.ketang.shared.RoomRef;
 import io.ketang.platform.redis.RedisScript;
 
 /**
- * Each room's important messages in Redis: a counter ({@code ketang:seq:<bid/room>}) and the
- * history ({@code ketang:hist:<bid/room>}, a sorted set by seq of {@code ts|frame}). One script
+ * Each room's important messages in Redis: a counter ({@code ketang:seq:{<bid/room>}}) and the
+ * history ({@code ketang:hist:{<bid/room>}}, in the counter's hash slot: a sorted set by seq of {@code ts|frame}). One script
  * takes the next seq, writes the frame with it and trims the history, so a seq is never handed out
  * without its message being pullable. Retention keeps whichever is more: the last
  * {@code ketang.push.history-count} messages or those of the last {@code ketang.push.history-ms}.
@@ -102,10 +102,10 @@ public class History {
     }
 
     private static String seqKey(RoomRef room) {
-        return "ketang:seq:" + room.key();
+        return "ketang:seq:{" + room.key() + "}";
     }
 
     private static String historyKey(RoomRef room) {
-        return "ketang:hist:" + room.key();
+        return "ketang:hist:{" + room.key() + "}";
     }
 }

@@ -1,0 +1,144 @@
+package io.ketang.push;
+
+import static io.ketang.testing.Important.receive;
+import static io.ketang.testing.Important.range;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+import jakarta.json.JsonObject;
+
+import org.awaitility.Awaitility;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.ketang.localstack.LocalStack;
+import io.ketang.localstack.LocalStackSession;
+import io.ketang.localstack.StackService;
+import io.ketang.testing.KetangClient;
+import io.ketang.testing.KetangDeployment;
+import io.ketang.testing.KetangHttp;
+
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
+
+/**
+ * Redis as a cluster of three masters losing the master that holds a room's seq and history
+ * (SIGKILL, then restarted from its append-only file): sends made meanwhile are refused
+ * (UNAVAILABLE) and take no seq; once it is back the room's seqs go on with no hole and no
+ * duplicate, its history is whole, every student holds every acknowledged seq, nobody is kicked.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class RedisNodeFaultIT {
+
+    private static final Logger LOG = Logger.getLogger(RedisNodeFaultIT.class.getName());
+    private static final int STUDENTS = 6;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return KetangDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private int nextId = 300_000;
+
+    @Test
+    void aRoomsSeqsGoOnWithNoHoleAfterItsRedisMasterIsKilledAndRestarted() throws Exception {
+        LocalStack stack = LocalStackSession.stack();
+        assumeTrue(stack.redisCluster(), "needs the Redis Cluster stack (ketang.local.redis.cluster=true)");
+        URI app = base.toURI();
+        KetangHttp.awaitReady(app);
+        String room = "rfault-1";
+        KetangHttp.liveRoom(app, "academy", room);
+        List<KetangClient> students = new ArrayList<>();
+        try (KetangClient teacher = KetangClient.inRoom(app, KetangHttp.devToken(app, 7100, "academy", "teacher"), "pc", room)) {
+            for (int i = 1; i <= STUDENTS; i++) {
+                students.add(KetangClient.inRoom(app, KetangHttp.devToken(app, 7100 + i, "academy", "student"), "app", room));
+            }
+            assertThat(send(teacher, room, 10)).isEqualTo(range(1, 10));
+
+            int node = nodeHolding(stack, "ketang:seq:{academy/" + room + "}");
+            StackService master = stack.redisNode(node);
+            master.kill();
+            LOG.info(() -> "Redis master " + (node + 1) + " (the room's slot) killed");
+            // a send while the room's slot has no master: refused, and it takes no seq
+            teacher.send(signal(room, nextId));
+            JsonObject refused = teacher.next(f -> f.containsKey("id") && f.getInt("id") == nextId, Duration.ofSeconds(30));
+            nextId++;
+            assertThat(refused.getString("code")).isEqualTo("UNAVAILABLE");
+            try {
+                master.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // the next acknowledged send takes 11: no hole, no seq taken twice
+            Awaitility.await("the room's sends acknowledged again").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> !send(teacher, room, 1).isEmpty());
+            List<Long> after = send(teacher, room, 9);
+            assertThat(after).hasSize(9);
+            long last = after.get(after.size() - 1);
+            assertThat(last).as("seqs after the restart follow on").isEqualTo(20);
+
+            for (KetangClient student : students) {
+                assertThat(receive(student, room, new ArrayList<>(), last)).isEqualTo(range(1, last));
+                student.send("{\"type\":\"pull\",\"id\":5,\"room\":\"" + room + "\",\"after\":0,\"limit\":100}");
+                assertThat(student.next(f -> "pulled".equals(f.getString("type"))).getJsonArray("msgs"))
+                        .as("the history survived the restart").hasSize((int) last);
+                assertThat(student.closed()).as("no student was kicked").isFalse();
+            }
+        } finally {
+            students.forEach(KetangClient::close);
+        }
+    }
+
+    /** Sends n signals one at a time and returns the seqs acknowledged (a refusal ends the run early). */
+    private List<Long> send(KetangClient teacher, String room, int n) {
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int id = nextId++;
+            teacher.send(signal(room, id));
+            JsonObject reply = teacher.next(f -> f.containsKey("id") && f.getInt("id") == id, Duration.ofSeconds(30));
+            if (!"sent".equals(reply.getString("type"))) {
+                assertThat(reply.getString("code")).isEqualTo("UNAVAILABLE");
+                break;
+            }
+            seqs.add(reply.getJsonNumber("seq").longValue());
+        }
+        return seqs;
+    }
+
+    private static String signal(String room, int id) {
+        return "{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room + "\",\"kind\":\"signal\",\"body\":{\"id\":" + id + "}}";
+    }
+
+    /** The cluster node (0-based) serving the key's hash slot: the one that answers it rather than redirecting (MOVED). */
+    private static int nodeHolding(LocalStack stack, String key) {
+        for (int i = 0; i < 3; i++) {
+            try (Jedis node = new Jedis("127.0.0.1", stack.redisNodePort(i), 2000)) {
+                if (node.get(key) != null) {
+                    return i;
+                }
+            } catch (JedisMovedDataException elsewhere) {
+                // another node's slot
+            }
+        }
+        throw new AssertionError("no node holds " + key);
+    }
+}
