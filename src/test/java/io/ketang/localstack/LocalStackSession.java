@@ -87,6 +87,8 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_HEARTBEAT_SESSION_TIMEOUT_MS=6000");
         lines.add("KETANG_HEARTBEAT_KAFKA_HEARTBEAT_MS=1000");
         lines.add("KETANG_MEMBERSHIP_SNAPSHOT_MS=2000");
+        // rooms re-read from the database after half a second: a stopped database shows at once
+        lines.add("KETANG_ROOM_CACHE_MS=500");
         // rooms of more than four are large: students there get a bare count every 3 s at most
         lines.add("KETANG_PRESENCE_LARGE_ROOM=4");
         lines.add("KETANG_PRESENCE_LARGE_ROOM_INTERVAL_MS=3000");

@@ -50,6 +50,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * joins another room and stays (see {@link #classEnd}); at most ~9,000 a class on this machine,
  * whose processes may hold 20,000 open files.
  *
+ * <p>With {@code --scenario joins} the students only join, spread over {@code --join-spread-ms}
+ * with {@code --connecting} in flight, and it prints the join rate and times (a join storm).
+ *
  * <p>With {@code --scenario interactions} the teacher opens a sign-in and every student signs
  * within {@code --spread-ms} (2 s by default), then the same for a quiz's answers; it prints the
  * interactions answered per second, reply-time percentiles, refusals by code, and checks the
@@ -152,6 +155,10 @@ public final class PushLoad {
         timers.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         if (ackMs > 0) {
             timers.scheduleAtFixedRate(this::ack, ackMs / 10, Math.max(1, ackMs / 10), TimeUnit.MILLISECONDS);
+        }
+        if ("joins".equals(scenario)) {
+            joinStorm(tokens);
+            return;
         }
         joined.addAll(connectAll(tokens, room, 100_000, 0));
         long heapAfter = serverHeapKb();
@@ -647,6 +654,23 @@ public final class PushLoad {
      * Connects and joins every student to the room, at most {@code connecting} at a time, started
      * evenly over {@code spreadMs} (0: as fast as that allows); the students who joined.
      */
+    /**
+     * A join storm: every student connects, says hello and joins the one room, started evenly over
+     * {@code --join-spread-ms} with at most {@code --connecting} in flight; prints joins per second,
+     * join times (connect to {@code joined}) and the server's CPU per join.
+     */
+    private void joinStorm(List<String> tokens) throws Exception {
+        long cpuBefore = serverCpuNanos();
+        long started = System.nanoTime();
+        List<Student> in = connectAll(tokens, room, 100_000, joinSpreadMs);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long cpu = serverCpuNanos() - cpuBefore;
+        say("join storm: %d of %d joined in %.1f s (%.0f joins/s), server CPU %.1f s (%.0f µs per join)",
+                in.size(), tokens.size(), seconds, in.size() / seconds, cpu / 1e9, in.isEmpty() ? 0.0 : cpu / 1e3 / in.size());
+        closing = true;
+        in.forEach(st -> st.session.close(1000, "storm over", Callback.NOOP));
+    }
+
     private List<Student> connectAll(List<String> tokens, String room, long firstUin, long spreadMs) throws Exception {
         say("connecting %d students to %s (%d at a time%s)", tokens.size(), room, connecting,
                 spreadMs > 0 ? ", started over " + spreadMs + " ms" : "");

@@ -17,6 +17,8 @@ import io.ketang.shared.RoomRef;
  * Room state for join checks without a database round trip per join: each node keeps what it read
  * for a short while ({@code ketang.room.cache-ms}), and drops a room's entry when a room change
  * arrives on the bus. A join storm of 60,000 into one room costs a node one read per interval.
+ * While the database cannot answer, a room read before is served as last read (joins of a
+ * known class go on); one never read fails, and the caller answers "unavailable".
  */
 @ApplicationScoped
 public class RoomDirectory {
@@ -30,7 +32,7 @@ public class RoomDirectory {
     private final Map<RoomRef, Entry> cache = new ConcurrentHashMap<>();
     private RoomStore store;
     private long ttlNanos;
-    private LongSupplier clock = System::nanoTime;
+    LongSupplier clock = System::nanoTime;
 
     protected RoomDirectory() {
     }
@@ -47,7 +49,17 @@ public class RoomDirectory {
         if (entry != null && now - entry.expiresAtNanos() < 0) {
             return entry.room();
         }
-        Optional<RoomView> room = store.find(ref);
+        Optional<RoomView> room;
+        try {
+            room = store.find(ref);
+        } catch (RuntimeException databaseAway) {
+            if (entry != null) {
+                // the database is away: the room as last read, so a known class goes on joining
+                // (a change made meanwhile cannot have been written either)
+                return entry.room();
+            }
+            throw databaseAway;
+        }
         if (cache.size() >= MAX_ENTRIES) {
             cache.clear();
         }
