@@ -17,7 +17,8 @@ import jakarta.ws.rs.ext.Provider;
  * Every refusal of the REST API has a JSON {@link ApiError} body and says nothing of the server's
  * insides: a body that is not JSON of the expected shape is 400, one over the size limit 413,
  * a JAX-RS refusal without a body (unknown path, wrong method or media type) keeps its status and
- * gets a body, and anything unforeseen is a 500 with code {@code INTERNAL}, logged here.
+ * gets a body, the database away is a 503, and anything unforeseen is a 500 with code
+ * {@code INTERNAL}, logged here.
  */
 final class RestErrors {
 
@@ -95,13 +96,34 @@ final class RestErrors {
         }
     }
 
-    /** Anything else is our fault: logged with its stack, answered without it. */
+    /**
+     * Anything else is our fault, logged with its stack and answered without it; except the
+     * database being unreachable (a connection refused, lost or not to be had from the pool in
+     * time), which is 503 {@code UNAVAILABLE}: the caller may retry.
+     */
     @Provider
     public static final class Unforeseen implements ExceptionMapper<RuntimeException> {
         @Override
         public Response toResponse(RuntimeException e) {
+            if (databaseAway(e)) {
+                LOG.log(Level.WARNING, "A REST call found the database away: {0}", e.getClass().getName());
+                return json(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "the database is unavailable, retry");
+            }
             LOG.log(Level.SEVERE, "A REST call failed unexpectedly", e);
             return json(Response.Status.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error");
         }
+    }
+
+    /** A connection failure somewhere in the causes: SQL state class 08 (connection exception), or a transient connection failure. */
+    static boolean databaseAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

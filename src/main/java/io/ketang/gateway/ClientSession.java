@@ -31,6 +31,8 @@ final class ClientSession {
     volatile Future<?> forcedClose;
     /** When the last heartbeat (or hello) came, System.nanoTime. */
     volatile long lastHeartbeat;
+    /** When the frame being handled now arrived (System.nanoTime), 0 when none: no heartbeat timeout meanwhile. */
+    volatile long handlingSince;
     /** Set when the socket is closed for silence, so its exits say timeout. */
     volatile boolean timedOut;
     /** Set when the socket is closed because a write to it was stuck (the client stopped reading). */

@@ -266,6 +266,9 @@ public class Gateway {
             session.send(Frames.error(id, ErrorCode.UNAUTHORIZED, "say hello first"));
             return;
         }
+        // while a frame is handled (a join waiting on an unreachable database, say), the client's
+        // next frames, heartbeats included, wait unread: the silence is the server's, not the client's
+        session.handlingSince = System.nanoTime();
         try {
             switch (type) {
                 case "hello" -> hello(session, frame, id);
@@ -284,6 +287,12 @@ public class Gateway {
             // every frame is answered; what went wrong is logged here, never sent to the client
             LOG.log(Level.SEVERE, "A " + type + " frame failed", bug);
             session.send(Frames.error(id, ErrorCode.INTERNAL, "internal error"));
+        } finally {
+            long now = System.nanoTime();
+            if (now - session.handlingSince > TimeUnit.SECONDS.toNanos(1) && session.authenticated()) {
+                session.lastHeartbeat = now; // it was waiting on us
+            }
+            session.handlingSince = 0;
         }
     }
 
@@ -493,7 +502,7 @@ public class Gateway {
         long limit = now - TimeUnit.SECONDS.toNanos(3L * heartbeatSec);
         long stalled = TimeUnit.MILLISECONDS.toNanos(writeStallMs);
         for (ClientSession session : sessions.values()) {
-            if (session.authenticated() && session.lastHeartbeat - limit < 0 && !session.timedOut) {
+            if (session.authenticated() && session.lastHeartbeat - limit < 0 && session.handlingSince == 0 && !session.timedOut) {
                 session.timedOut = true;
                 close(session.socket, CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat");
             } else if (session.writer.blockedNanos(now) > stalled && !session.stalledOut) {

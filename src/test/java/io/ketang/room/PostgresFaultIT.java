@@ -72,8 +72,13 @@ class PostgresFaultIT {
                 }
                 try (KetangClient stranger = KetangClient.connect(app)) {
                     stranger.hello(KetangHttp.devToken(app, 7203, "academy", "student"), "web");
-                    JsonObject refused = stranger.join("pgdown-never-read", 5);
+                    long asked = System.nanoTime();
+                    stranger.send("{\"type\":\"join\",\"id\":5,\"room\":\"pgdown-never-read\"}");
+                    // the database is tried first: the answer waits for its connection timeouts
+                    JsonObject refused = stranger.next(f -> f.containsKey("id") && f.getInt("id") == 5, Duration.ofSeconds(40));
                     assertThat(refused.getString("code")).isEqualTo("UNAVAILABLE");
+                    long waitedMs = (System.nanoTime() - asked) / 1_000_000;
+                    LOG.info(() -> "a join of a room never read, PostgreSQL stopped: UNAVAILABLE after " + waitedMs + " ms");
                 }
                 assertThat(first.closed()).as("the class went on").isFalse();
             } finally {

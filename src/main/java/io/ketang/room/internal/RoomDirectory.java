@@ -18,7 +18,8 @@ import io.ketang.shared.RoomRef;
  * for a short while ({@code ketang.room.cache-ms}), and drops a room's entry when a room change
  * arrives on the bus. A join storm of 60,000 into one room costs a node one read per interval.
  * While the database cannot answer, a room read before is served as last read (joins of a
- * known class go on); one never read fails, and the caller answers "unavailable".
+ * known class go on); one never read fails, and the caller answers "unavailable", at once for the
+ * interval after a failure (a read can wait seconds on connection timeouts).
  */
 @ApplicationScoped
 public class RoomDirectory {
@@ -33,6 +34,8 @@ public class RoomDirectory {
     private RoomStore store;
     private long ttlNanos;
     LongSupplier clock = System::nanoTime;
+    /** Until when (System.nanoTime) a room never read is refused without asking the database, after it failed. */
+    private volatile long failedUntilNanos = Long.MIN_VALUE / 2;
 
     protected RoomDirectory() {
     }
@@ -49,10 +52,16 @@ public class RoomDirectory {
         if (entry != null && now - entry.expiresAtNanos() < 0) {
             return entry.room();
         }
+        if (entry == null && now - failedUntilNanos < 0) {
+            // the database just failed: a room never read is refused at once rather than after
+            // another wait for its connection timeouts (the caller answers "unavailable")
+            throw new IllegalStateException("the database failed within the last " + ttlNanos / 1_000_000 + " ms");
+        }
         Optional<RoomView> room;
         try {
             room = store.find(ref);
         } catch (RuntimeException databaseAway) {
+            failedUntilNanos = clock.getAsLong() + ttlNanos;
             if (entry != null) {
                 // the database is away: the room as last read, so a known class goes on joining
                 // (a change made meanwhile cannot have been written either)

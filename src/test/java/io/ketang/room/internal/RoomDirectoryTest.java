@@ -58,11 +58,18 @@ class RoomDirectoryTest {
         now += 10_000_000_000L; // long past the 2 s interval
         assertThat(directory.find(ROOM)).as("a known class goes on joining").contains(LIVE);
         assertThat(store.reads).as("the database was asked first").hasValue(2);
+        // a room never read: refused at once, without another wait on the database
+        assertThatThrownBy(() -> directory.find(new RoomRef("school", "never-read"))).hasMessageContaining("failed within");
+        assertThat(store.reads).hasValue(2);
+        now += 2_500_000_000L; // past the interval: the database is asked again
         assertThatThrownBy(() -> directory.find(new RoomRef("school", "never-read"))).hasMessageContaining("refused");
+        assertThat(store.reads).hasValue(3);
 
         store.away = false;
+        now += 2_500_000_000L;
+        assertThat(directory.find(new RoomRef("school", "never-read"))).isEmpty();
         directory.find(ROOM);
-        assertThat(store.reads).as("back: read again").hasValue(4);
+        assertThat(store.reads).as("back: read again").hasValue(5);
     }
 
     private RoomDirectory directory(Store store) {
