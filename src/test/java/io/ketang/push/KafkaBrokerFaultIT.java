@@ -3,6 +3,7 @@ package io.ketang.push;
 import static io.ketang.testing.Important.last;
 import static io.ketang.testing.Important.pull;
 import static io.ketang.testing.Important.range;
+import static io.ketang.testing.Important.sendAndAwait;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -131,8 +132,7 @@ class KafkaBrokerFaultIT {
         long highest = 0;
         for (int i = 0; i < n; i++) {
             int id = nextId++;
-            teacher.send("{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room + "\",\"kind\":\"signal\",\"body\":{\"i\":" + i + "}}");
-            JsonObject reply = teacher.next(f -> f.containsKey("id") && f.getInt("id") == id, Duration.ofSeconds(60));
+            JsonObject reply = sendAndAwait(teacher, room, id, Duration.ofSeconds(60));
             if ("sent".equals(reply.getString("type"))) {
                 highest = reply.getJsonNumber("seq").longValue();
             } else {

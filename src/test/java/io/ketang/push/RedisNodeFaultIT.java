@@ -2,6 +2,7 @@ package io.ketang.push;
 
 import static io.ketang.testing.Important.receive;
 import static io.ketang.testing.Important.range;
+import static io.ketang.testing.Important.sendAndAwait;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -78,9 +79,7 @@ class RedisNodeFaultIT {
             master.kill();
             LOG.info(() -> "Redis master " + (node + 1) + " (the room's slot) killed");
             // a send while the room's slot has no master: refused, and it takes no seq
-            teacher.send(signal(room, nextId));
-            JsonObject refused = teacher.next(f -> f.containsKey("id") && f.getInt("id") == nextId, Duration.ofSeconds(30));
-            nextId++;
+            JsonObject refused = sendAndAwait(teacher, room, nextId++, Duration.ofSeconds(30));
             assertThat(refused.getString("code")).isEqualTo("UNAVAILABLE");
             try {
                 master.start();
@@ -113,8 +112,7 @@ class RedisNodeFaultIT {
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int id = nextId++;
-            teacher.send(signal(room, id));
-            JsonObject reply = teacher.next(f -> f.containsKey("id") && f.getInt("id") == id, Duration.ofSeconds(30));
+            JsonObject reply = sendAndAwait(teacher, room, id, Duration.ofSeconds(30));
             if (!"sent".equals(reply.getString("type"))) {
                 assertThat(reply.getString("code")).isEqualTo("UNAVAILABLE");
                 break;
@@ -122,10 +120,6 @@ class RedisNodeFaultIT {
             seqs.add(reply.getJsonNumber("seq").longValue());
         }
         return seqs;
-    }
-
-    private static String signal(String room, int id) {
-        return "{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room + "\",\"kind\":\"signal\",\"body\":{\"id\":" + id + "}}";
     }
 
     /** The cluster node (0-based) serving the key's hash slot: the one that answers it rather than redirecting (MOVED). */

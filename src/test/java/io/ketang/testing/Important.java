@@ -22,6 +22,16 @@ public final class Important {
         return acknowledged(teacher, n);
     }
 
+    /**
+     * Sends one important signal with the given frame id and waits for its answer, {@code sent}
+     * or an error, as a teacher's client does during a failover (where the answer can take seconds).
+     */
+    public static JsonObject sendAndAwait(KetangClient teacher, String room, int id, Duration within) {
+        teacher.send("{\"type\":\"send\",\"id\":" + id + ",\"room\":\"" + room
+                + "\",\"kind\":\"signal\",\"body\":{\"id\":" + id + "}}");
+        return teacher.next(f -> f.containsKey("id") && f.getInt("id") == id, within);
+    }
+
     /** Sends n important signals without waiting for them. */
     public static void sendSignals(KetangClient teacher, String room, int first, int n) {
         for (int i = first; i < first + n; i++) {
