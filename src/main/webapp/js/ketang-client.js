@@ -1,6 +1,6 @@
 // Ketang's reference JavaScript client (protocol v1, docs/protocol.md).
 //
-//   const client = new KetangClient({ url: 'ws://localhost:9080/ws', token: () => fetchToken(), terminal: 'web' });
+//   const client = new KetangClient({ url: ['wss://a.example/ws', 'wss://b.example/ws'], token: () => fetchToken(), terminal: 'web' });
 //   client.addEventListener('message', e => show(e.detail));   // important messages, in seq order, once each
 //   client.addEventListener('batch', e => showChat(e.detail));  // merged chat, flowers, hands
 //   client.connect();
@@ -9,6 +9,10 @@
 //
 // It reconnects with backoff, resumes every room with `since` (so nothing important is lost), acks
 // what it holds, pulls gaps, and tells the page to reload a room whose history ran out ('reload').
+// `url` is one node or a list: after a connection is lost the next one in the list is tried, so a
+// dead or draining node's students move to another. A connection silent for `livenessMs` (no frame
+// at all, heartbeat replies included; by default 2.5 heartbeat intervals) is given up as lost, so a
+// frozen node or a dead network path is left before the server's timeout of three intervals.
 // Events: welcome, joined, state (the classroom after each joined), message, batch, presence,
 // pulled (a gap or a backlog filled), kicked, muted, reload, error, close.
 (function (global) {
@@ -17,9 +21,11 @@
   const NO_RECONNECT = new Set([4401, 4403, 4409]); // bad token, forbidden, replaced by a newer login
 
   class KetangClient extends EventTarget {
-    constructor({ url, token, terminal = 'web', client = 'ketang-js/1', ackEveryMs = 5000, maxBackoffMs = 30000 }) {
+    constructor({ url, token, terminal = 'web', client = 'ketang-js/1', ackEveryMs = 5000, maxBackoffMs = 30000, livenessMs }) {
       super();
-      this.url = url;
+      this.urls = Array.isArray(url) ? url.slice() : [url];
+      this.at = 0;              // index of the node in use
+      this.livenessMs = livenessMs;
       this.token = typeof token === 'function' ? token : () => token;
       this.terminal = terminal;
       this.clientName = client;
@@ -89,21 +95,31 @@
         this.emit('error', { code: 'UNAUTHORIZED', message: 'no token: ' + e.message });
         return this.retry();
       }
-      const socket = new WebSocket(this.url, 'ketang.v1');
+      const socket = new WebSocket(this.urls[this.at], 'ketang.v1');
       this.socket = socket;
+      this.lastFrameAt = Date.now();
       socket.onopen = () => socket.send(JSON.stringify({ type: 'hello', token, terminal: this.terminal, client: this.clientName }));
       socket.onmessage = e => {
+        this.lastFrameAt = Date.now();
         const frame = JSON.parse(e.data);
         for (const f of frame.type === 'frames' ? frame.frames : [frame]) this.onFrame(f);
       };
-      socket.onclose = e => {
-        this.stopTimers();
-        for (const { reject } of this.calls.values()) reject({ code: 'UNAVAILABLE', message: 'connection closed' });
-        this.calls.clear();
-        this.emit('close', { code: e.code, reason: e.reason });
-        if (this.closedByUser || NO_RECONNECT.has(e.code)) return;
-        this.retry(e.code === 4503 ? 0 : undefined);
-      };
+      socket.onclose = e => this.lost(socket, e.code, e.reason);
+    }
+
+    /** The connection is over (closed, broken or silent): tell the page, and go on with the next node. */
+    lost(socket, code, reason) {
+      if (socket !== this.socket) return;
+      this.socket = null;
+      socket.onclose = socket.onmessage = null;
+      if (socket.readyState !== WebSocket.CLOSED) socket.close();
+      this.stopTimers();
+      for (const { reject } of this.calls.values()) reject({ code: 'UNAVAILABLE', message: 'connection closed' });
+      this.calls.clear();
+      this.emit('close', { code, reason });
+      if (this.closedByUser || NO_RECONNECT.has(code)) return;
+      this.at = (this.at + 1) % this.urls.length;
+      this.retry(code === 4503 ? 0 : undefined);
     }
 
     retry(delayMs) {
@@ -116,6 +132,7 @@
     stopTimers() {
       clearInterval(this.heartbeat);
       clearInterval(this.acker);
+      clearInterval(this.watchdog);
     }
 
     onFrame(f) {
@@ -124,6 +141,11 @@
           this.attempt = 0;
           this.heartbeat = setInterval(() => this.raw({ type: 'hb' }), f.heartbeatSec * 1000);
           this.acker = setInterval(() => this.ackAll(), this.ackEveryMs);
+          const liveness = this.livenessMs || 2500 * f.heartbeatSec;
+          const socket = this.socket;
+          this.watchdog = setInterval(() => {
+            if (Date.now() - this.lastFrameAt > liveness) this.lost(socket, 1006, 'silent for ' + liveness + ' ms');
+          }, Math.min(1000, liveness / 4));
           // rooms held from before (a reconnect) are joined again first, so a page that joins a
           // new room on 'welcome' sends one join for it, not two
           for (const room of this.rooms.keys()) this.joinFrame(room);

@@ -20,6 +20,8 @@ final class ClientSession {
     final Session socket;
     final SessionWriter writer;
     final Set<RoomRef> rooms = ConcurrentHashMap.newKeySet();
+    /** The seq the client last acked in each room. */
+    final java.util.Map<RoomRef, Long> acked = new ConcurrentHashMap<>();
     /** The session's small-class group in each room that has groups. */
     final java.util.Map<RoomRef, String> groups = new ConcurrentHashMap<>();
     volatile Identity identity;
@@ -35,6 +37,13 @@ final class ClientSession {
     volatile long handlingSince;
     /** Set when the socket is closed for silence, so its exits say timeout. */
     volatile boolean timedOut;
+    /**
+     * Set when a newer login of the same user on the same terminal took over (4409): the rooms'
+     * members and the exits are the newer session's business, not this one's.
+     */
+    volatile boolean replaced;
+    /** Set while a renewal of its registry entry is under way. */
+    final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set when the socket is closed because a write to it was stuck (the client stopped reading). */
     volatile boolean stalledOut;
     /** The frame budget: the connection's own until hello, then the user's on this terminal (see {@link Budgets}). */

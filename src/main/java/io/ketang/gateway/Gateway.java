@@ -188,6 +188,11 @@ public class Gateway {
     private Budgets staffFrames;
 
     private final Thread drainHook = new Thread(this::drain, "ketang-drain");
+    /** Renews session registry entries (see {@link #refreshEntry}) on two of the container's threads. */
+    private java.util.concurrent.ExecutorService registryWork;
+
+    @Resource
+    jakarta.enterprise.concurrent.ManagedThreadFactory threads;
     private java.util.concurrent.Future<?> sweeping;
 
     /** Before any frame or message can arrive: the push consumer may deliver before {@link #onStart} runs. */
@@ -201,6 +206,7 @@ public class Gateway {
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        registryWork = java.util.concurrent.Executors.newFixedThreadPool(2, threads);
         chatBudgets = new Budgets(chatRate, chatBurst);
         studentFrames = new Budgets(studentRate, studentBurst);
         staffFrames = new Budgets(staffRate, staffBurst);
@@ -215,6 +221,7 @@ public class Gateway {
         nodeChannel.listen(sessionId -> {
             ClientSession replaced = sessions.get(sessionId);
             if (replaced != null) {
+                replaced.replaced = true;
                 close(replaced.socket, CloseCodes.REPLACED, "replaced by a newer login");
             }
         });
@@ -308,8 +315,13 @@ public class Gateway {
         }
         ExitReason reason = session.timedOut ? ExitReason.TIMEOUT : ExitReason.CLOSED;
         if (session.authenticated()) {
-            for (RoomRef room : session.rooms) {
-                leaveRoom(session, room, reason);
+            // a user whose newer session holds the terminal moved (a reconnect to another node, a
+            // new login): the rooms' member entries are the newer session's, and nobody left
+            boolean moved = !releaseEntry(session) || session.replaced;
+            if (!moved) {
+                for (RoomRef room : session.rooms) {
+                    leaveRoom(session, room, reason);
+                }
             }
         }
         release(session);
@@ -321,12 +333,18 @@ public class Gateway {
             });
             chatBudgets.release(userKey(who.bid(), who.uin()));
             (who.staff() ? staffFrames : studentFrames).release(terminalKey(who, session.terminal));
-            try {
-                registry.release(who.bid(), who.uin(), session.terminal, session.entry);
-            } catch (RuntimeException e) {
-                // the entry expires by itself
-                LOG.log(Level.FINE, "session registry release failed", e);
-            }
+        }
+    }
+
+    /** Takes the session's registry entry away; false when a newer session of the user holds the terminal. */
+    private boolean releaseEntry(ClientSession session) {
+        Identity who = session.identity;
+        try {
+            return registry.release(who.bid(), who.uin(), session.terminal, session.entry);
+        } catch (RuntimeException e) {
+            // Redis away: the entry expires by itself; the user counts as gone, as before a registry
+            LOG.log(Level.FINE, "session registry release failed", e);
+            return true;
         }
     }
 
@@ -364,6 +382,7 @@ public class Gateway {
                     || (identity != null && identity.uin() == control.uin());
             if (concerned) {
                 session.sendLater(kicked);
+                session.acked.remove(control.room());
                 if (session.rooms.remove(control.room())) {
                     rooms.leave(control.room(), session);
                     leaveRoom(session, control.room(),
@@ -380,6 +399,7 @@ public class Gateway {
                 if (older.node().equals(node.id())) {
                     ClientSession local = sessions.get(older.session());
                     if (local != null && local != session) {
+                        local.replaced = true;
                         close(local.socket, CloseCodes.REPLACED, "replaced by a newer login");
                     }
                 } else {
@@ -400,14 +420,32 @@ public class Gateway {
         for (RoomRef room : session.rooms) {
             heartbeats.note(new Beat(room, who.uin(), who.role(), session.terminal, now));
         }
-        try {
-            if (!registry.refresh(who.bid(), who.uin(), session.terminal, session.entry)) {
-                // a newer login took this terminal and its notice did not reach us
-                close(session.socket, CloseCodes.REPLACED, "replaced by a newer login");
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "session registry refresh failed", e);
+        refreshEntry(session);
+    }
+
+    /**
+     * Renews the session's registry entry off the socket's thread, one renewal in flight per
+     * session: while a Redis node is away each call waits its timeout, and the frames behind a
+     * heartbeat (the next heartbeats among them) must not wait with it.
+     */
+    private void refreshEntry(ClientSession session) {
+        if (!session.refreshing.compareAndSet(false, true)) {
+            return;
         }
+        Identity who = session.identity;
+        registryWork.execute(() -> {
+            try {
+                if (!registry.refresh(who.bid(), who.uin(), session.terminal, session.entry)) {
+                    // a newer login took this terminal and its notice did not reach us
+                    session.replaced = true;
+                    close(session.socket, CloseCodes.REPLACED, "replaced by a newer login");
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "session registry refresh failed", e);
+            } finally {
+                session.refreshing.set(false);
+            }
+        });
     }
 
     /** The most missed messages a {@code joined} carries; a client pulls the rest. */
@@ -420,13 +458,20 @@ public class Gateway {
             return;
         }
         long seq = Frames.integer(frame, "seq", 0, 0, Long.MAX_VALUE);
-        session.writer.confirmed(); // it reads what it is sent
+        long head;
         try {
-            session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", pushes.head(room))
-                    .build().toString());
+            head = pushes.head(room);
         } catch (RuntimeException e) {
             session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "history unavailable, retry"));
+            return;
         }
+        Long before = session.acked.put(room, seq);
+        if (seq >= head || before != null && seq > before) {
+            // it reads what it is sent: it holds everything, or more than at its last ack (a client
+            // that stopped reading acks the same seq while the head moves on)
+            session.writer.confirmed();
+        }
+        session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", head).build().toString());
     }
 
     /** Important messages after a seq, from the room's history: how a client fills a gap. */
@@ -727,6 +772,7 @@ public class Gateway {
             return;
         }
         RoomRef room = new RoomRef(session.identity.bid(), roomId);
+        session.acked.remove(room);
         if (session.rooms.remove(room)) {
             rooms.leave(room, session);
             leaveRoom(session, room, ExitReason.CLOSED);
@@ -878,6 +924,9 @@ public class Gateway {
             // the hook runs or ran
         }
         drain();
+        if (registryWork != null) {
+            registryWork.shutdown();
+        }
     }
 
     /** Number of open sessions on this node. */

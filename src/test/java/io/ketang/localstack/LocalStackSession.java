@@ -81,7 +81,7 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_GATEWAY_STAFF_BURST=2000");
         // heartbeats every 2 s: timeouts and failover within seconds instead of a minute
         lines.add("KETANG_GATEWAY_HEARTBEAT_SEC=2");
-        lines.add("KETANG_SESSIONS_TTL_MS=6000");
+        lines.add("KETANG_SESSIONS_TTL_MS=9000");
         lines.add("KETANG_HEARTBEAT_FLUSH_MS=500");
         lines.add("KETANG_HEARTBEAT_TIMEOUT_MS=6000");
         lines.add("KETANG_HEARTBEAT_SESSION_TIMEOUT_MS=6000");

@@ -7,25 +7,15 @@ import static io.ketang.testing.Important.sendAndAwait;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 import jakarta.json.JsonObject;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.utils.Utils;
-import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -40,6 +30,7 @@ import io.ketang.localstack.StackService;
 import io.ketang.testing.KetangClient;
 import io.ketang.testing.KetangDeployment;
 import io.ketang.testing.KetangHttp;
+import io.ketang.testing.StackFaults;
 
 /**
  * Kafka at production's shape (three brokers, three replicas, two in sync) losing a broker: an
@@ -54,7 +45,6 @@ import io.ketang.testing.KetangHttp;
 class KafkaBrokerFaultIT {
 
     private static final Logger LOG = Logger.getLogger(KafkaBrokerFaultIT.class.getName());
-    private static final String PUSH_TOPIC = "ketang.push";
     private static final int STUDENTS = 12;
 
     @Deployment(testable = false)
@@ -96,15 +86,15 @@ class KafkaBrokerFaultIT {
             broker.kill();
             LOG.info("Kafka broker 3 killed");
             sentUpTo = Math.max(sentUpTo, send(teacher, room, 20));
-            restart(broker, stack);
+            StackFaults.restartBroker(broker, stack);
 
             // the leader of the room's own partition: its writes must move to another replica
-            int leader = leaderOfRoomPartition(stack, "academy/" + room);
+            int leader = StackFaults.leaderOfRoomPartition(stack, "academy/" + room);
             StackService leading = stack.kafkaBroker(leader);
             leading.kill();
             LOG.info(() -> "Kafka broker " + leader + " (leader of the room's push partition) killed");
             sentUpTo = Math.max(sentUpTo, send(teacher, room, 20));
-            restart(leading, stack);
+            StackFaults.restartBroker(leading, stack);
             sentUpTo = Math.max(sentUpTo, send(teacher, room, 5));
 
             assertThat(sentUpTo - refused).as("sends acknowledged").isGreaterThanOrEqualTo(40);
@@ -177,39 +167,5 @@ class KafkaBrokerFaultIT {
             }
             held.add(seq);
         }
-    }
-
-    /** Starts the broker again and waits until every push partition has all its replicas in sync. */
-    private static void restart(StackService broker, LocalStack stack) {
-        try {
-            broker.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try (Admin admin = admin(stack)) {
-            Awaitility.await("every replica of " + PUSH_TOPIC + " back in sync").atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> push(admin).partitions().stream().allMatch(p -> p.isr().size() == p.replicas().size()));
-        }
-    }
-
-    /** The broker leading the push partition that the room's key goes to (Kafka's default partitioner). */
-    private static int leaderOfRoomPartition(LocalStack stack, String key) throws Exception {
-        try (Admin admin = admin(stack)) {
-            TopicDescription topic = push(admin);
-            int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % topic.partitions().size();
-            TopicPartitionInfo info = topic.partitions().get(partition);
-            assertThat(info.replicas()).as("replicas of the room's partition").hasSize(3);
-            return info.leader().id();
-        }
-    }
-
-    private static TopicDescription push(Admin admin) throws Exception {
-        return admin.describeTopics(List.of(PUSH_TOPIC)).allTopicNames().get().get(PUSH_TOPIC);
-    }
-
-    private static Admin admin(LocalStack stack) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
     }
 }

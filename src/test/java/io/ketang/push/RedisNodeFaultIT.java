@@ -6,8 +6,6 @@ import static io.ketang.testing.Important.sendAndAwait;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -32,9 +30,7 @@ import io.ketang.localstack.StackService;
 import io.ketang.testing.KetangClient;
 import io.ketang.testing.KetangDeployment;
 import io.ketang.testing.KetangHttp;
-
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisMovedDataException;
+import io.ketang.testing.StackFaults;
 
 /**
  * Redis as a cluster of three masters losing the master that holds a room's seq and history
@@ -74,18 +70,14 @@ class RedisNodeFaultIT {
             }
             assertThat(send(teacher, room, 10)).isEqualTo(range(1, 10));
 
-            int node = nodeHolding(stack, "ketang:seq:{academy/" + room + "}");
+            int node = StackFaults.redisNodeHolding(stack, "ketang:seq:{academy/" + room + "}");
             StackService master = stack.redisNode(node);
             master.kill();
             LOG.info(() -> "Redis master " + (node + 1) + " (the room's slot) killed");
             // a send while the room's slot has no master: refused, and it takes no seq
             JsonObject refused = sendAndAwait(teacher, room, nextId++, Duration.ofSeconds(30));
             assertThat(refused.getString("code")).isEqualTo("UNAVAILABLE");
-            try {
-                master.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            StackFaults.start(master);
             // the next acknowledged send takes 11: no hole, no seq taken twice
             Awaitility.await("the room's sends acknowledged again").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
@@ -120,19 +112,5 @@ class RedisNodeFaultIT {
             seqs.add(reply.getJsonNumber("seq").longValue());
         }
         return seqs;
-    }
-
-    /** The cluster node (0-based) serving the key's hash slot: the one that answers it rather than redirecting (MOVED). */
-    private static int nodeHolding(LocalStack stack, String key) {
-        for (int i = 0; i < 3; i++) {
-            try (Jedis node = new Jedis("127.0.0.1", stack.redisNodePort(i), 2000)) {
-                if (node.get(key) != null) {
-                    return i;
-                }
-            } catch (JedisMovedDataException elsewhere) {
-                // another node's slot
-            }
-        }
-        throw new AssertionError("no node holds " + key);
     }
 }

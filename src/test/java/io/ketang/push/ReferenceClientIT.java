@@ -103,6 +103,50 @@ class ReferenceClientIT {
         }
     }
 
+    @Test
+    void theBrowserClientMovesToTheNextNodeWhenOneIsDeadOrSilent() throws Exception {
+        Browsers.assumeInstalled();
+        URI app = base.toURI();
+        KetangHttp.awaitReady(app);
+        KetangHttp.liveRoom(app, "web", "js-2");
+
+        ChromeDriver browser = Browsers.open();
+        try (KetangClient teacher = KetangClient.connect(app)) {
+            teacher.hello(KetangHttp.devToken(app, 1, "web", "teacher"), "pc");
+            assertThat(teacher.join("js-2", 1).getString("type")).isEqualTo("joined");
+
+            browser.get(app.resolve("/").toString());
+            JavascriptExecutor js = browser;
+            // the first node in its list is dead (nothing listens there); the live one answers a
+            // heartbeat every 2 s, so a liveness of 1.5 s takes the quiet between them for a dead path
+            js.executeScript("""
+                    window.got = []; window.events = [];
+                    const token = async () => (await (await fetch('/api/dev/tokens', { method: 'POST',
+                        headers: { 'Content-Type': 'application/json' },
+                        body: JSON.stringify({ uin: 78, bid: 'web', role: 'student' }) })).json()).token;
+                    const live = location.origin.replace(/^http/, 'ws') + '/ws';
+                    const c = new KetangClient({ url: ['ws://127.0.0.1:9/ws', live], token, livenessMs: 1500 });
+                    c.addEventListener('message', e => window.got.push(e.detail.seq));
+                    c.addEventListener('joined', e => window.events.push('joined'));
+                    c.addEventListener('close', e => window.events.push('close:' + e.detail.code + ':' + e.detail.reason));
+                    c.addEventListener('welcome', () => { if (!window.joinedOnce) { window.joinedOnce = true; c.join('js-2'); } });
+                    c.connect();
+                    window.kc = c;
+                    """);
+            await().atMost(Duration.ofSeconds(30)).until(() -> events(js).contains("joined"));
+            assertThat(events(js).get(0)).as("the dead node was tried first").asString().startsWith("close:1006:");
+
+            // silent past its liveness: it gives the connection up, goes round the list, and resumes
+            await().atMost(Duration.ofSeconds(30)).until(() -> events(js).stream().anyMatch(e -> e.toString().contains("silent for 1500 ms")));
+            assertThat(signals(teacher, "js-2", 1, 10)).isEqualTo(range(1, 10));
+            await().atMost(Duration.ofSeconds(30)).until(() -> got(js).size() >= 10);
+            assertThat(got(js)).isEqualTo(range(1, 10));
+            js.executeScript("window.kc.close()");
+        } finally {
+            browser.quit();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Object> events(JavascriptExecutor js) {
         return (List<Object>) js.executeScript("return window.events.slice()");

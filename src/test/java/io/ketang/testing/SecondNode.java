@@ -72,6 +72,37 @@ public final class SecondNode implements AutoCloseable {
         }
     }
 
+    /** Freezes the node's JVM (SIGSTOP), as a network stall or a long pause would: its sockets stay open, unserved. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a frozen node run again (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " failed");
+        }
+    }
+
+    /** Whether the node's JVM is alive (it may be frozen). */
+    public boolean running() {
+        try {
+            return jvm().isAlive();
+        } catch (IOException | NumberFormatException noPid) {
+            return false;
+        }
+    }
+
+    /** The process id of the node's JVM. */
+    public long pid() throws IOException {
+        return jvm().pid();
+    }
+
     private ProcessHandle jvm() throws IOException {
         Path pidFile = wlp.resolve("usr/servers/.pid").resolve(name + ".pid");
         long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());

@@ -40,6 +40,8 @@ import io.ketang.shared.Terminal;
 public class HeartbeatOwner {
 
     private static final Logger LOG = Logger.getLogger(HeartbeatOwner.class.getName());
+    /** After a session entry's time to live runs out, this much more before looking again (the wheel's 250 ms buckets). */
+    private static final long RECHECK_SLACK_MS = 500;
 
     @Inject
     Memberships memberships;
@@ -177,15 +179,16 @@ public class HeartbeatOwner {
         if (member.isEmpty()) {
             return;
         }
-        boolean connected;
+        long connectedFor;
         try {
-            connected = registry.connectedAnywhere(key.room().bid(), key.uin());
+            connectedFor = registry.connectedForMs(key.room().bid(), key.uin());
         } catch (RuntimeException registryAway) {
             wheel.schedule(key, System.currentTimeMillis() + timeoutMs);
             return;
         }
-        if (connected) {
-            wheel.schedule(key, System.currentTimeMillis() + timeoutMs);
+        if (connectedFor > 0) {
+            // still connected somewhere, or reconnecting: look again once that entry would have run out
+            wheel.schedule(key, System.currentTimeMillis() + Math.min(timeoutMs, connectedFor + RECHECK_SLACK_MS));
             return;
         }
         expired.incrementAndGet();

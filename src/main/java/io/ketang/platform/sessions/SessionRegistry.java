@@ -32,10 +32,15 @@ public class SessionRegistry {
             end
             return 0""");
 
-    /** Deletes the entry only if it is still ours: a newer session's entry stays. */
+    /** Deletes the entry only if it is still ours: a newer session's entry stays (and 0 says so). */
     private static final RedisScript RELEASE = new RedisScript("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              return redis.call('DEL', KEYS[1])
+            local current = redis.call('GET', KEYS[1])
+            if current == ARGV[1] then
+              redis.call('DEL', KEYS[1])
+              return 1
+            end
+            if current == false then
+              return 1
             end
             return 0""");
 
@@ -43,7 +48,7 @@ public class SessionRegistry {
     UnifiedJedis redis;
 
     @Inject
-    @ConfigProperty(name = "ketang.sessions.ttl-ms", defaultValue = "60000")
+    @ConfigProperty(name = "ketang.sessions.ttl-ms", defaultValue = "80000")
     long ttlMs;
 
     /**
@@ -61,18 +66,36 @@ public class SessionRegistry {
         return Long.valueOf(1).equals(result);
     }
 
-    /** Removes the session's entry, unless a newer session has already taken the terminal. */
-    public void release(String bid, long uin, Terminal terminal, SessionEntry entry) {
-        RELEASE.run(redis, List.of(key(bid, uin, terminal)), List.of(entry.encode()));
+    /**
+     * Removes the session's entry, unless a newer session has already taken the terminal.
+     *
+     * @return false when a newer session holds the terminal: the user did not go, they moved
+     */
+    public boolean release(String bid, long uin, Terminal terminal, SessionEntry entry) {
+        return Long.valueOf(1).equals(RELEASE.run(redis, List.of(key(bid, uin, terminal)), List.of(entry.encode())));
     }
 
-    /** Whether the user holds a live session on any terminal, on any node. */
-    public boolean connectedAnywhere(String bid, long uin) {
-        String[] keys = new String[Terminal.values().length];
+    /** The longest time to live of the given keys in ms, 0 when none exists. */
+    private static final RedisScript LONGEST_TTL = new RedisScript("""
+            local longest = 0
+            for _, key in ipairs(KEYS) do
+              local ttl = redis.call('PTTL', key)
+              if ttl > longest then longest = ttl end
+            end
+            return longest""");
+
+    /**
+     * How much longer the user counts as connected (on any terminal, on any node): the time to
+     * live of their freshest session entry in ms, 0 when they hold none. A user whose node froze
+     * or died still counts for a while after their last heartbeat, long enough to reconnect.
+     */
+    public long connectedForMs(String bid, long uin) {
+        List<String> keys = new java.util.ArrayList<>();
         for (Terminal t : Terminal.values()) {
-            keys[t.ordinal()] = key(bid, uin, t);
+            keys.add(key(bid, uin, t));
         }
-        return redis.exists(keys) > 0;
+        Object longest = LONGEST_TTL.run(redis, keys, List.of());
+        return longest instanceof Long ms ? ms : 0;
     }
 
     /** The user's session on a terminal, if any. */
@@ -81,7 +104,7 @@ public class SessionRegistry {
     }
 
     private static String key(String bid, long uin, Terminal terminal) {
-        // one user's terminals in one hash slot: connectedAnywhere reads them in one EXISTS
+        // one user's terminals in one hash slot: connectedForMs reads them in one script
         return "ketang:sess:{" + bid + ":" + uin + "}:" + terminal.wireName();
     }
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 
+import io.ketang.push.internal.Heads;
 import io.ketang.push.internal.History;
 import io.ketang.push.messaging.PushChannel;
 import io.ketang.shared.RoomRef;
@@ -28,6 +29,19 @@ public class Pushes {
 
     @Inject
     History history;
+
+    /** How long a room's head read from Redis answers acks on this node. */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "ketang.push.head-fresh-ms", defaultValue = "250")
+    long headFreshMs;
+
+    private Heads heads;
+
+    @jakarta.annotation.PostConstruct
+    void heads() {
+        // after a failed read the last head answers acks for a second instead of each ack waiting on Redis
+        heads = new Heads(headFreshMs, 1_000, System::nanoTime);
+    }
 
     /**
      * Publishes a message to its room (or the part of it the target names) on every node. Only
@@ -60,6 +74,7 @@ public class Pushes {
                 }
                 throw new PushUnavailableException("Kafka did not take the message", failure);
             }
+            heads.saw(m.room(), stored.seq());
             return new Published(stored.seq());
         });
     }
@@ -94,9 +109,12 @@ public class Pushes {
         return channel.control(control);
     }
 
-    /** The room's last seq. */
+    /**
+     * The room's last seq, for an ack: as this node read it at most {@code ketang.push.head-fresh-ms}
+     * ago (or took it itself), or the last read while Redis fails (see {@link Heads}).
+     */
     public long head(RoomRef room) {
-        return history.head(room);
+        return heads.head(room, history::head);
     }
 
     /**
