@@ -21,7 +21,7 @@
   const NO_RECONNECT = new Set([4401, 4403, 4409]); // bad token, forbidden, replaced by a newer login
 
   class KetangClient extends EventTarget {
-    constructor({ url, token, terminal = 'web', client = 'ketang-js/1', ackEveryMs = 5000, maxBackoffMs = 30000, livenessMs }) {
+    constructor({ url, token, terminal = 'web', client = 'ketang-js/1', ackEveryMs = 1000, maxBackoffMs = 30000, livenessMs }) {
       super();
       this.urls = Array.isArray(url) ? url.slice() : [url];
       this.at = 0;              // index of the node in use

@@ -56,14 +56,16 @@ final class SessionWriter {
     static final long SLOW_WRITE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
 
     /**
-     * The most characters written blocking since the client last showed it reads (an {@code ack}):
-     * at most 48 KB in UTF-8, below what the kernel's socket buffers hold (send buffer and the
-     * client's receive buffer), so a blocking write never waits on a client that stopped reading.
-     * That matters because Liberty gives a blocking write no timeout, and its close of such a
-     * socket waits on the same full buffer: a write stuck there would hold its thread for as long
-     * as the client lives. Beyond the window, writes go asynchronous until the next ack.
+     * The most characters written blocking since the client last showed it reads (an {@code ack}
+     * that holds more than the one before): at most 6 KB in UTF-8, below what a connection's
+     * kernel buffers hold even when the client's receive window is small (a phone in a tunnel; the
+     * send buffer starts at 16 KB), so a blocking write never waits on a client that stopped
+     * reading. That matters because Liberty gives a blocking write no timeout, and its close of
+     * such a socket waits on the same full buffer: a write stuck there holds a flusher thread, and
+     * with it every other session's fan-out (the fault suite's dead phones did that with 16 K).
+     * Beyond the window, writes go asynchronous until the next ack.
      */
-    static final int BLOCKING_WINDOW_CHARS = 16 * 1024;
+    static final int BLOCKING_WINDOW_CHARS = 2 * 1024;
     /** Characters written since the client last acked. */
     private final AtomicLong unconfirmed = new AtomicLong();
 

@@ -13,7 +13,8 @@ import java.util.List;
  *
  * @param acknowledged important messages the teacher was told were sent
  * @param refused      sends refused, by code
- * @param unsent       sends the teacher's client could not make (no connection)
+ * @param unsent       sends the teacher's client could not make (no connection) or that were never answered
+ *                     (made on a connection it then gave up)
  * @param lost         acknowledged seqs some staying student does not hold, summed over students
  * @param pushedTwice  seqs pushed twice on one connection
  * @param falseKicks   closes a staying student should never get (4000, 4008, 4409…)
@@ -43,7 +44,7 @@ record FaultRow(String fault, String note, int students, long acknowledged, Stri
         table.append(BEGIN).append('\n');
         table.append(String.format("Run on %s: %d students on two nodes (alternating, each with the other as fallback), "
                 + "a teacher sending %d important messages/s; %s.%n%n", LocalDate.now(), students, rate, machine()));
-        table.append("| Fault | Acknowledged | Refused | Unsent | Lost | Pushed twice | False kicks | Exits about stayers / sent twice "
+        table.append("| Fault | Acknowledged | Refused | Unsent or unanswered | Lost | Pushed twice | False kicks | Exits about stayers / sent twice "
                 + "| Reconnects (connections ended by) | Fault lasted / normal after | Push p99 | Members A, B | Notes |\n");
         table.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         rows.forEach(r -> table.append(r.line()).append('\n'));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.UnifiedJedis;
 
 import io.ketang.localstack.LocalStackSession;
+import io.ketang.testing.ExitWatch;
 import io.ketang.testing.KetangClient;
 import io.ketang.testing.KetangDeployment;
 import io.ketang.testing.KetangHttp;
@@ -45,21 +47,34 @@ class ReplacementIT {
         URI nodeA = base.toURI();
         KetangHttp.awaitReady(nodeA);
         String token = KetangHttp.devToken(nodeA, 7001, "school", "student");
+        KetangHttp.liveRoom(nodeA, "school", "repl-1");
+        String service = KetangHttp.serviceToken(nodeA, "school");
         try (SecondNode second = SecondNode.start();
-             UnifiedJedis redis = LocalStackSession.stack().redisClient()) {
+             UnifiedJedis redis = LocalStackSession.stack().redisClient();
+             ExitWatch exits = new ExitWatch(LocalStackSession.stack().kafkaBootstrap(), "school")) {
             URI nodeB = second.uri();
             try (KetangClient appOnA = KetangClient.connect(nodeA); KetangClient webOnA = KetangClient.connect(nodeA)) {
                 String nodeAId = appOnA.hello(token, "app").getString("node");
+                assertThat(appOnA.join("repl-1", 1).getString("type")).isEqualTo("joined");
                 webOnA.hello(token, "web");
                 assertThat(redis.get("ketang:sess:{school:7001}:app")).startsWith(nodeAId + "|");
 
                 try (KetangClient appOnB = KetangClient.connect(nodeB)) {
                     String nodeBId = appOnB.hello(token, "app").getString("node");
                     assertThat(nodeBId).isNotEqualTo(nodeAId);
+                    assertThat(appOnB.join("repl-1", 1).getString("type")).isEqualTo("joined");
 
                     // across nodes: the older app session on A is closed as replaced
                     assertThat(appOnA.closeCode(Duration.ofSeconds(10))).isEqualTo(4409);
                     assertThat(redis.get("ketang:sess:{school:7001}:app")).startsWith(nodeBId + "|");
+
+                    // the user moved rather than left: still in the room on both nodes, and no exit notice
+                    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                        assertThat(exits.of("repl-1")).isEmpty();
+                        for (URI node : List.of(nodeA, nodeB)) {
+                            assertThat(KetangHttp.get(node, "/api/v1/rooms/repl-1/counts", service).json().getInt("total")).isEqualTo(1);
+                        }
+                    });
 
                     // the web session is another terminal: it stays
                     webOnA.send("{\"type\":\"hb\"}");

@@ -75,16 +75,19 @@ public final class LocalStackSession implements LauncherSessionListener {
         // outbound queue so that tests reach each limit quickly
         lines.add("KETANG_DEV_TOKENS_ENABLED=true");
         lines.add("KETANG_GATEWAY_ALLOWED_ORIGINS=http://localhost:" + port + ",http://127.0.0.1:" + port);
-        lines.add("KETANG_GATEWAY_HELLO_TIMEOUT_MS=1500");
+        lines.add("KETANG_GATEWAY_HELLO_TIMEOUT_MS=" + Integer.getInteger("ketang.it.hello-timeout-ms", 1500));
         lines.add("KETANG_GATEWAY_OUTBOUND_QUEUE=256");
         lines.add("KETANG_GATEWAY_STAFF_FRAMES_PER_SEC=1000");
         lines.add("KETANG_GATEWAY_STAFF_BURST=2000");
-        // heartbeats every 2 s: timeouts and failover within seconds instead of a minute
-        lines.add("KETANG_GATEWAY_HEARTBEAT_SEC=2");
-        lines.add("KETANG_SESSIONS_TTL_MS=9000");
+        // heartbeats every 2 s (the fault suite: 5 s): timeouts and failover within seconds instead
+        // of a minute, in production's proportions (timeouts of three intervals, session entries
+        // living four and a half)
+        int heartbeatSec = Integer.getInteger("ketang.it.heartbeat-sec", 2);
+        lines.add("KETANG_GATEWAY_HEARTBEAT_SEC=" + heartbeatSec);
+        lines.add("KETANG_SESSIONS_TTL_MS=" + heartbeatSec * 4500);
         lines.add("KETANG_HEARTBEAT_FLUSH_MS=500");
-        lines.add("KETANG_HEARTBEAT_TIMEOUT_MS=6000");
-        lines.add("KETANG_HEARTBEAT_SESSION_TIMEOUT_MS=6000");
+        lines.add("KETANG_HEARTBEAT_TIMEOUT_MS=" + heartbeatSec * 3000);
+        lines.add("KETANG_HEARTBEAT_SESSION_TIMEOUT_MS=" + heartbeatSec * 3000);
         lines.add("KETANG_HEARTBEAT_KAFKA_HEARTBEAT_MS=1000");
         lines.add("KETANG_MEMBERSHIP_SNAPSHOT_MS=2000");
         // rooms re-read from the database after half a second: a stopped database shows at once

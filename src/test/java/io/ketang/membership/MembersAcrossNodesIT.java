@@ -8,15 +8,9 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import jakarta.json.JsonObject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -27,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.ketang.localstack.LocalStackSession;
+import io.ketang.testing.ExitWatch;
 import io.ketang.testing.KetangClient;
 import io.ketang.testing.KetangDeployment;
 import io.ketang.testing.KetangHttp;
@@ -138,8 +133,7 @@ class MembersAcrossNodesIT {
     @Test
     void aKilledNodesUsersLeaveAfterTheTimeoutButOneWhoReconnectsNeverDoes() throws Exception {
         room("mx-2", 0);
-        var exits = new ConcurrentLinkedQueue<JsonObject>();
-        try (KafkaConsumer<String, String> exitReader = exitReader()) {
+        try (ExitWatch exits = new ExitWatch(LocalStackSession.stack().kafkaBootstrap(), "campus")) {
             SecondNode second = SecondNode.start();
             URI nodeB = second.uri();
             try (KetangClient teacher = enter(nodeA, 1, "teacher", "pc", "mx-2")) {
@@ -153,8 +147,7 @@ class MembersAcrossNodesIT {
                 // 302's phone reconnects to the surviving node within the timeout
                 try (KetangClient back = enter(nodeA, 302, "student", "app", "mx-2")) {
                     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                        exitReader.poll(Duration.ofMillis(200)).forEach(r -> exits.add(KetangHttp.Reply.parse(r.value())));
-                        assertThat(exits).anySatisfy(e -> {
+                        assertThat(exits.of("mx-2")).anySatisfy(e -> {
                             assertThat(e.getJsonNumber("uin").longValue()).isEqualTo(301);
                             assertThat(e.getString("room")).isEqualTo("mx-2");
                             assertThat(e.getString("reason")).isEqualTo("timeout");
@@ -166,10 +159,8 @@ class MembersAcrossNodesIT {
                             KetangHttp.get(nodeA, "/api/v1/node", service).json().getJsonArray("heartbeatPartitions"))
                             .hasSize(6));
                     // a full timeout after the takeover, 302 (heartbeating on A) is still there
-                    await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                        exitReader.poll(Duration.ofMillis(200)).forEach(r -> exits.add(KetangHttp.Reply.parse(r.value())));
-                        assertThat(exits).noneSatisfy(e -> assertThat(e.getJsonNumber("uin").longValue()).isEqualTo(302));
-                    });
+                    await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                        assertThat(exits.of("mx-2")).noneSatisfy(e -> assertThat(e.getJsonNumber("uin").longValue()).isEqualTo(302)));
                     JsonObject c = counts(nodeA, "mx-2");
                     assertThat(c.getInt("total")).isEqualTo(2);
                     assertThat(allStudents(nodeA, "mx-2", null)).containsExactly(302L);
@@ -221,19 +212,5 @@ class MembersAcrossNodesIT {
                 .status()).isEqualTo(400);
         assertThat(KetangHttp.postJson(nodeA, "/api/v1/heartbeats", batch, KetangHttp.devToken(nodeA, 5, "campus", "student"))
                 .status()).isEqualTo(403);
-    }
-
-    private static KafkaConsumer<String, String> exitReader() {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStackSession.stack().kafkaBootstrap(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
-        List<TopicPartition> partitions = consumer.partitionsFor("ketang.exits").stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
     }
 }

@@ -72,7 +72,6 @@ public final class CarefulClient implements AutoCloseable {
     private int attempt;
     private boolean welcomed;
     private boolean joined;
-    private boolean stalled;
     private boolean reconnecting = true;
     private boolean closed;
 
@@ -172,15 +171,6 @@ public final class CarefulClient implements AutoCloseable {
         return joinRefusals.get();
     }
 
-    /**
-     * Stops reading, as a phone on a dead network whose app still runs: heartbeats and acks still
-     * go out, nothing is read, and once the server cuts it off it does not come back.
-     */
-    public synchronized void stall() {
-        stalled = true;
-        reconnecting = false;
-    }
-
     /** Forgets how its connections ended (at the start of a new measurement). */
     public void resetCounts() {
         ends.clear();
@@ -272,7 +262,7 @@ public final class CarefulClient implements AutoCloseable {
             }
             return;
         }
-        if (!stalled && now - lastFrame > livenessNanos) {
+        if (now - lastFrame > livenessNanos) {
             lost("silent");
             return;
         }
@@ -415,13 +405,7 @@ public final class CarefulClient implements AutoCloseable {
                 partial.setLength(0);
                 onFrame(this, frame);
             }
-            boolean reading;
-            synchronized (CarefulClient.this) {
-                reading = !stalled;
-            }
-            if (reading) {
-                webSocket.request(1);
-            }
+            webSocket.request(1);
             return null;
         }
 

@@ -34,44 +34,42 @@ public final class Heads {
     }
 
     /**
-     * The room's head: as last read while that is fresh, else read now with {@code read}. When the
-     * read fails and a value was read before, that value; with none, the failure.
+     * The room's head: as last read while that is fresh, else read now with {@code read}. One
+     * caller reads at a time; the others meanwhile get the last value (a read can wait on Redis's
+     * timeout, and every ack of a room on this node must not wait behind it). When the read fails
+     * and a value was read before, that value; with none, the failure.
      */
     public long head(RoomRef room, ToLongFunction<RoomRef> read) {
         long now = clock.getAsLong();
         Head h = heads.computeIfAbsent(room, r -> new Head());
-        synchronized (h) {
-            h.askedAt = now;
-            if (h.known && (now - h.readAt < freshNanos || now - h.failedUntil < 0)) {
+        h.askedAt = now;
+        if (h.known && (now - h.readAt < freshNanos || now - h.failedUntil < 0 || !h.reading.compareAndSet(false, true))) {
+            return h.value;
+        }
+        boolean mine = h.known; // with no value yet every caller reads for itself
+        try {
+            long value = h.raise(read.applyAsLong(room));
+            h.readAt = now;
+            return value;
+        } catch (RuntimeException e) {
+            h.failedUntil = now + backoffNanos;
+            if (h.known) {
                 return h.value;
             }
-            try {
-                long read1 = read.applyAsLong(room);
-                h.value = h.known ? Math.max(h.value, read1) : read1;
-                h.known = true;
-                h.readAt = now;
-                return h.value;
-            } catch (RuntimeException e) {
-                h.failedUntil = now + backoffNanos;
-                if (h.known) {
-                    return h.value;
-                }
-                throw e;
-            } finally {
-                forgetIdle(now);
+            throw e;
+        } finally {
+            if (mine) {
+                h.reading.set(false);
             }
+            forgetIdle(now);
         }
     }
 
     /** A seq this node saw taken or delivered: the head is at least that. */
     public void saw(RoomRef room, long seq) {
         Head h = heads.get(room);
-        if (h != null) {
-            synchronized (h) {
-                if (h.known && seq > h.value) {
-                    h.value = seq;
-                }
-            }
+        if (h != null && h.known) {
+            h.raise(seq);
         }
     }
 
@@ -82,10 +80,18 @@ public final class Heads {
     }
 
     private static final class Head {
-        boolean known;
-        long value;
-        long readAt;
-        long failedUntil;
-        long askedAt;
+        volatile boolean known;
+        volatile long value;
+        volatile long readAt;
+        volatile long failedUntil;
+        volatile long askedAt;
+        final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** Takes a head read or seen; a head never goes down. */
+        synchronized long raise(long seq) {
+            value = known ? Math.max(value, seq) : seq;
+            known = true;
+            return value;
+        }
     }
 }

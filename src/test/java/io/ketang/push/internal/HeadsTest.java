@@ -70,6 +70,30 @@ class HeadsTest {
     }
 
     @Test
+    void whileOneCallerReadsTheOthersGetTheLastHeadAtOnce() throws Exception {
+        heads.head(room, this::read);
+        advanceMs(300);
+        var inRead = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var slowReader = new Thread(() -> heads.head(room, r -> {
+            inRead.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 8;
+        }));
+        slowReader.start();
+        inRead.await();
+        assertThat(heads.head(room, this::read)).as("not waiting on the read in flight").isEqualTo(5);
+        assertThat(reads).hasValue(1);
+        release.countDown();
+        slowReader.join();
+        assertThat(heads.head(room, this::read)).isEqualTo(8);
+    }
+
+    @Test
     void aRoomNeverReadFailsAsRedisDoes() {
         redisAway = true;
         assertThatThrownBy(() -> heads.head(room, this::read)).hasMessage("Redis away");

@@ -1,4 +1,4 @@
-package io.ketang.faults;
+package io.ketang.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +21,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the exits topic from now on, as a business backend would, and keeps every exit notice of
- * one business by room, so a fault case can count the notices about students who never left.
+ * one business by room, so a test can look for the notices it expects and count those it must not see.
  */
-final class ExitWatch implements AutoCloseable {
+public final class ExitWatch implements AutoCloseable {
 
     private static final String TOPIC = "ketang.exits";
 
@@ -33,7 +33,7 @@ final class ExitWatch implements AutoCloseable {
     private final Map<String, List<JsonObject>> byRoom = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
-    ExitWatch(String bootstrap, String bid) {
+    public ExitWatch(String bootstrap, String bid) {
         this.bid = bid;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -56,7 +56,7 @@ final class ExitWatch implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     if (bid.equals(r.key()) && r.value() != null) {
-                        JsonObject exit = FaultSuite.json(r.value());
+                        JsonObject exit = KetangHttp.Reply.parse(r.value());
                         byRoom.computeIfAbsent(exit.getString("room"), k -> new CopyOnWriteArrayList<>()).add(exit);
                     }
                 }
@@ -68,8 +68,13 @@ final class ExitWatch implements AutoCloseable {
         }
     }
 
+    /** Every exit notice of the room read so far. */
+    public List<JsonObject> of(String room) {
+        return List.copyOf(byRoom.getOrDefault(room, List.of()));
+    }
+
     /** The exit notices of the room so far about the given users, and sessions reported gone more than once. */
-    Seen seen(String room, Set<Long> stayed) {
+    public Seen seen(String room, Set<Long> stayed) {
         List<JsonObject> exits = byRoom.getOrDefault(room, List.of());
         Map<String, Integer> perSession = new HashMap<>();
         List<String> aboutStaying = new ArrayList<>();
@@ -85,7 +90,7 @@ final class ExitWatch implements AutoCloseable {
     }
 
     /** The reason of the first exit notice of each of the given users in the room, for those that have one. */
-    Map<Long, String> reasons(String room, Set<Long> uins) {
+    public Map<Long, String> reasons(String room, Set<Long> uins) {
         Map<Long, String> out = new HashMap<>();
         for (JsonObject e : byRoom.getOrDefault(room, List.of())) {
             long uin = e.getJsonNumber("uin").longValue();
@@ -101,7 +106,7 @@ final class ExitWatch implements AutoCloseable {
      * @param duplicates sessions with more than one notice
      * @param sample     a few of the notices about users who stayed ({@code uin:reason@time})
      */
-    record Seen(long forStaying, long duplicates, List<String> sample) {
+    public record Seen(long forStaying, long duplicates, List<String> sample) {
     }
 
     @Override
