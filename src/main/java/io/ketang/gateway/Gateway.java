@@ -867,9 +867,6 @@ public class Gateway {
     private void close(Session socket, int code, String phrase) {
         ClientSession session = sessions.get(socket.getId());
         if (session == null || code == CloseCodes.TOO_SLOW) {
-            if (session != null) {
-                release(session);
-            }
             closeNow(socket, code, phrase);
             return;
         }
@@ -877,7 +874,14 @@ public class Gateway {
         session.forcedClose = scheduler.schedule(() -> closeNow(socket, code, phrase), 1, TimeUnit.SECONDS);
     }
 
+    /**
+     * Closes the socket, and first retires its session (rooms, member entries, exit notices, the
+     * registry) without waiting for the container to report the close: a close of a socket whose
+     * client reads nothing waits on the full socket for as long as the client's TCP lives, and its
+     * session must not stay listed and held meanwhile. The container's later report finds nothing.
+     */
     private void closeNow(Session socket, int code, String phrase) {
+        registryWork.execute(() -> closed(socket));
         closer.close(socket, code, phrase);
     }
 

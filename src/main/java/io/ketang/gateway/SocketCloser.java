@@ -2,7 +2,9 @@ package io.ketang.gateway;
 
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,7 +34,7 @@ class SocketCloser {
     ManagedThreadFactory threads;
 
     @Inject
-    @ConfigProperty(name = "ketang.gateway.close-threads", defaultValue = "4")
+    @ConfigProperty(name = "ketang.gateway.close-threads", defaultValue = "64")
     int closeThreads;
 
     private ExecutorService closing;
@@ -40,11 +42,17 @@ class SocketCloser {
     @PostConstruct
     void start() {
         AtomicInteger count = new AtomicInteger();
-        closing = Executors.newFixedThreadPool(Math.max(1, closeThreads), task -> {
+        // threads made as closes come and let go after 30 s idle: a close of a client that reads
+        // nothing can hold its thread for as long as that client's TCP lives, so there are enough
+        // that a few such clients do not hold up every other close
+        int n = Math.max(1, closeThreads);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
             Thread thread = threads.newThread(task);
             thread.setName("ketang-closer-" + count.getAndIncrement());
             return thread;
         });
+        pool.allowCoreThreadTimeOut(true);
+        closing = pool;
     }
 
     @PreDestroy

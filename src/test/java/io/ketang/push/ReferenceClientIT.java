@@ -107,8 +107,9 @@ class ReferenceClientIT {
             browser.get(app.resolve("/").toString());
             JavascriptExecutor js = browser;
             // the first node in its list is dead (nothing listens there); the live one answers a
-            // heartbeat every 2 s, so a liveness of 1.5 s takes the quiet between them for a dead path
-            startStudent(js, 78, "js-2", "['ws://127.0.0.1:9/ws', live]", "livenessMs: 1500");
+            // heartbeat every 2 s (and acks are rare here), so a liveness of 1.5 s takes the quiet
+            // between two answers for a dead path
+            startStudent(js, 78, "js-2", "['ws://127.0.0.1:9/ws', live]", "livenessMs: 1500, ackEveryMs: 60000");
             await().atMost(Duration.ofSeconds(30)).until(() -> count(js, "joined:") > 0);
             assertThat(events(js).get(0)).as("the dead node was tried first").asString().startsWith("close:1006:");
 
