@@ -46,6 +46,12 @@ final class ClientSession {
     final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set when the socket is closed because a write to it was stuck (the client stopped reading). */
     volatile boolean stalledOut;
+    /**
+     * Since when (System.nanoTime) this session has been sent an important message and has not
+     * acked since; 0 when nothing awaits an ack. A client acks every few seconds (the protocol),
+     * so one that stays silent this long while it heartbeats is not reading.
+     */
+    private final java.util.concurrent.atomic.AtomicLong awaitingAckSince = new java.util.concurrent.atomic.AtomicLong();
     /** The frame budget: the connection's own until hello, then the user's on this terminal (see {@link Budgets}). */
     volatile Budgets.Budget frames;
     /** The user's chat budget on this node, from hello on. */
@@ -66,6 +72,24 @@ final class ClientSession {
 
     boolean authenticated() {
         return identity != null;
+    }
+
+    /** An important message went to this client at {@code now}: it is to ack it. */
+    void expectAck(long now) {
+        if (awaitingAckSince.get() == 0) {
+            awaitingAckSince.compareAndSet(0, now == 0 ? 1 : now);
+        }
+    }
+
+    /** The client acked more than before, or all there is: it reads. */
+    void ackedInTime() {
+        awaitingAckSince.set(0);
+    }
+
+    /** How long an important message sent to this client has gone without an ack, 0 when none waits. */
+    long awaitingAckNanos(long now) {
+        long since = awaitingAckSince.get();
+        return since == 0 ? 0 : now - since;
     }
 
     /** A reply to this client's own frame: written now, on the calling thread when the session keeps up. */

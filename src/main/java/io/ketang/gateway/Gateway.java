@@ -174,6 +174,11 @@ public class Gateway {
     @ConfigProperty(name = "ketang.gateway.write-stall-ms", defaultValue = "5000")
     long writeStallMs;
 
+    /** A client sent an important message acks it within this (4008 otherwise): it acks every few seconds. */
+    @Inject
+    @ConfigProperty(name = "ketang.gateway.ack-timeout-ms", defaultValue = "30000")
+    long ackTimeoutMs;
+
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     /** Counted for the console and /metrics: sockets opened, joins, frames handed to sockets. */
     private org.eclipse.microprofile.metrics.Counter connections;
@@ -349,7 +354,7 @@ public class Gateway {
     }
 
     void onRoomMessage(@Observes RoomMessageArrived message) {
-        deliveries.inc(rooms.deliver(message.room(), message.target(), message.frame()));
+        deliveries.inc(rooms.deliver(message.room(), message.target(), message.frame(), message.seq()));
     }
 
     void onUserMessage(@Observes UserMessageArrived message) {
@@ -470,6 +475,7 @@ public class Gateway {
             // it reads what it is sent: it holds everything, or more than at its last ack (a client
             // that stopped reading acks the same seq while the head moves on)
             session.writer.confirmed();
+            session.ackedInTime();
         }
         session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", head).build().toString());
     }
@@ -546,15 +552,24 @@ public class Gateway {
         long now = System.nanoTime();
         long limit = now - TimeUnit.SECONDS.toNanos(3L * heartbeatSec);
         long stalled = TimeUnit.MILLISECONDS.toNanos(writeStallMs);
+        long unacked = TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs);
         for (ClientSession session : sessions.values()) {
             if (session.authenticated() && session.lastHeartbeat - limit < 0 && session.handlingSince == 0 && !session.timedOut) {
                 session.timedOut = true;
                 close(session.socket, CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat");
-            } else if (session.writer.blockedNanos(now) > stalled && !session.stalledOut) {
+            } else if (session.stalledOut) {
+                continue;
+            } else if (session.writer.stuckNanos(now) > stalled) {
                 // a write stuck this long: the client stopped reading with its buffers full
                 session.stalledOut = true;
                 LOG.log(Level.FINE, "Closing a session whose write has been stuck for {0} ms", writeStallMs);
                 close(session.socket, CloseCodes.TOO_SLOW, "too slow");
+            } else if (session.awaitingAckNanos(now) > unacked) {
+                // the kernel's buffers took what was written (megabytes, on a fast link), yet the
+                // client, alive enough to heartbeat, acks nothing: it is not reading
+                session.stalledOut = true;
+                LOG.log(Level.FINE, "Closing a session that acked no important message for {0} ms", ackTimeoutMs);
+                close(session.socket, CloseCodes.TOO_SLOW, "too slow: no ack");
             }
         }
     }

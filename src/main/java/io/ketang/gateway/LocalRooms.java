@@ -28,15 +28,17 @@ class LocalRooms {
 
     /**
      * Hands one encoded frame to every session in the room here that the target matches; never
-     * waits on a slow one, and leaves the socket writes to the {@link Flusher}.
+     * waits on a slow one, and leaves the socket writes to the {@link Flusher}. An important
+     * message ({@code seq} above 0) is one its recipients are to ack.
      */
-    int deliver(RoomRef room, Target target, String frame) {
+    int deliver(RoomRef room, Target target, String frame, long seq) {
         Set<ClientSession> sessions = rooms.get(room);
         if (sessions == null) {
             return 0;
         }
         boolean everyone = target.type() == Target.Type.ROOM;
         int delivered = 0;
+        long now = seq > 0 ? System.nanoTime() : 0;
         for (ClientSession session : sessions) {
             Identity who = session.identity;
             if (!everyone && (who == null
@@ -45,6 +47,9 @@ class LocalRooms {
             }
             if (session.writer.offerLater(frame)) {
                 delivered++;
+                if (seq > 0) {
+                    session.expectAck(now);
+                }
             }
         }
         return delivered;

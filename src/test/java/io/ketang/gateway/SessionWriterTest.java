@@ -64,6 +64,22 @@ class SessionWriterTest {
     }
 
     @Test
+    void anAsynchronousWriteWhoseCompletionNeverComesCountsAsStuck() {
+        Socket socket = new Socket();
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { }, w -> { });
+        assertThat(writer.stuckNanos(System.nanoTime())).as("nothing in flight").isZero();
+
+        long before = System.nanoTime();
+        writer.offer("{\"n\":1}");
+        long later = before + java.util.concurrent.TimeUnit.SECONDS.toNanos(6);
+        assertThat(writer.stuckNanos(later)).as("in flight since the offer").isGreaterThanOrEqualTo(
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+
+        socket.completeWrite();
+        assertThat(writer.stuckNanos(later)).as("completed").isZero();
+    }
+
+    @Test
     void aBroadcastLeavesTheWriteToLaterAndWhatPilesUpMeanwhileGoesOutInOneWrite() {
         Socket socket = new Socket();
         List<SessionWriter> asked = new ArrayList<>();
@@ -224,7 +240,7 @@ class SessionWriterTest {
         blocking.takesNanos = SessionWriter.SLOW_WRITE_NANOS * 2;
         writer.offer("{\"n\":2}");
         assertThat(writer.lagging()).isTrue();
-        assertThat(writer.blockedNanos(System.nanoTime())).as("no write blocked now").isZero();
+        assertThat(writer.stuckNanos(System.nanoTime())).as("no write blocked now").isZero();
 
         writer.offer("{\"n\":3}");
         assertThat(async.written).containsExactly("{\"n\":3}");

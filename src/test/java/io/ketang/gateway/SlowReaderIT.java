@@ -80,4 +80,53 @@ class SlowReaderIT {
             assertThat(healthy.next(f -> "msg".equals(f.getString("type"))).getJsonObject("body").getInt("n")).isZero();
         }
     }
+
+    /**
+     * A client whose kernel takes everything written (a fast link's megabytes of buffers) yet
+     * whose app never acks is not reading: it is cut off (4008) once an important message has
+     * waited the ack timeout (30 s), while a student who acks stays.
+     */
+    @Test
+    void aClientThatNeverAcksIsCutOffAndOneThatAcksStays() throws Exception {
+        URI app = base.toURI();
+        KetangHttp.awaitReady(app);
+        KetangHttp.liveRoom(app, "school", "stall-2");
+        try (KetangClient teacher = KetangClient.connect(app);
+             KetangClient acking = KetangClient.connect(app);
+             KetangClient silent = KetangClient.connect(app)) {
+            teacher.hello(KetangHttp.devToken(app, 8011, "school", "teacher"), "pc");
+            acking.hello(KetangHttp.devToken(app, 8012, "school", "student"), "app");
+            silent.hello(KetangHttp.devToken(app, 8013, "school", "student"), "app");
+            teacher.join("stall-2", 1);
+            acking.join("stall-2", 1);
+            silent.join("stall-2", 1);
+
+            // the teacher sends twice a second; the acking student (and the teacher) ack all they get
+            var pace = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            var sent = new java.util.concurrent.atomic.AtomicInteger();
+            long firstSent = System.nanoTime();
+            pace.scheduleAtFixedRate(() -> {
+                int n = sent.incrementAndGet();
+                teacher.send("{\"type\":\"send\",\"id\":" + (1000 + n) + ",\"room\":\"stall-2\",\"kind\":\"signal\",\"body\":{\"n\":" + n + "}}");
+            }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                int expected = 1;
+                while (!silent.closed()) {
+                    JsonObject msg = acking.next(f -> "msg".equals(f.getString("type")), Duration.ofSeconds(10));
+                    assertThat(msg.getJsonObject("body").getInt("n")).isEqualTo(expected++);
+                    String ack = "{\"type\":\"ack\",\"room\":\"stall-2\",\"seq\":" + msg.getJsonNumber("seq").longValue() + "}";
+                    acking.send(ack);
+                    teacher.send(ack);
+                    assertThat(System.nanoTime() - firstSent).as("the silent student still connected").isLessThan(Duration.ofSeconds(60).toNanos());
+                }
+            } finally {
+                pace.shutdownNow();
+            }
+            long cutAfter = System.nanoTime() - firstSent;
+            assertThat(silent.ended(Duration.ofSeconds(1))).isEqualTo("closed 4008");
+            assertThat(cutAfter).as("not before the 30 s ack timeout").isGreaterThan(Duration.ofSeconds(29).toNanos());
+            assertThat(acking.closed()).isFalse();
+            assertThat(teacher.closed()).isFalse();
+        }
+    }
 }

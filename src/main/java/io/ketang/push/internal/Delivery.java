@@ -83,7 +83,7 @@ public class Delivery {
         if (!delivered.computeIfAbsent(room, r -> new DeliveredSeqs()).firstTime(seq)) {
             return;
         }
-        arrived.fire(new RoomMessageArrived(room, Target.ROOM, frame));
+        arrived.fire(new RoomMessageArrived(room, Target.ROOM, frame, seq));
     }
 
     /** A message for part of a room: the gateway delivers it to the matching sockets only. */
