@@ -1,5 +1,7 @@
 package io.ketang.admin;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -107,7 +108,7 @@ public class ClusterNodes {
                 redis.srem(NODES, id); // its reports stopped: gone
                 continue;
             }
-            try (var reader = Json.createReader(new java.io.StringReader(report))) {
+            try (var reader = JSON.createReader(new java.io.StringReader(report))) {
                 reports.add(reader.readObject());
             }
         }
@@ -126,7 +127,7 @@ public class ClusterNodes {
 
     /** This node's figures now. */
     JsonObject figures() {
-        JsonObjectBuilder checks = Json.createObjectBuilder();
+        JsonObjectBuilder checks = JSON.createObjectBuilder();
         boolean ready = true;
         for (HealthCheck check : readiness) {
             HealthCheckResponse answer;
@@ -139,14 +140,14 @@ public class ClusterNodes {
             ready &= up;
             checks.add(answer.getName(), up);
         }
-        JsonObjectBuilder totals = Json.createObjectBuilder();
+        JsonObjectBuilder totals = JSON.createObjectBuilder();
         TOTALS.forEach((field, metric) -> totals.add(field, sum(metric, tags -> true)));
         totals.add("refused", sum("ketang_flow_admissions", tags -> !"admitted".equals(tags.get("verdict"))));
         for (String reason : new String[] {"closed", "timeout", "kicked"}) {
             totals.add("exits." + reason, sum("ketang_heartbeat_exits", tags -> reason.equals(tags.get("reason"))));
         }
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("node", node.id())
                 .add("startedAt", startedAt)
                 .add("at", System.currentTimeMillis())

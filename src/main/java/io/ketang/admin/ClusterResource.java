@@ -1,5 +1,7 @@
 package io.ketang.admin;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -7,7 +9,6 @@ import java.util.logging.Logger;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -72,10 +73,10 @@ public class ClusterResource {
         try {
             Map<String, KafkaAdmin.TopicState> real = new java.util.HashMap<>();
             kafka.topicStates(KAFKA_TIMEOUT_MS).forEach(t -> real.put(t.name(), t));
-            JsonArrayBuilder topics = Json.createArrayBuilder();
+            JsonArrayBuilder topics = JSON.createArrayBuilder();
             for (TopicSpec spec : kafka.topics()) {
                 KafkaAdmin.TopicState state = real.get(spec.name());
-                topics.add(Json.createObjectBuilder()
+                topics.add(JSON.createObjectBuilder()
                         .add("role", spec.role()).add("name", spec.name())
                         .add("target", spec.sizing().target())
                         .add("producerPerPartition", spec.sizing().producerPerPartition())
@@ -85,12 +86,12 @@ public class ClusterResource {
                         .add("replicationFactor", spec.replicationFactor())
                         .add("replicas", state == null ? 0 : state.replication()));
             }
-            JsonArrayBuilder lag = Json.createArrayBuilder();
+            JsonArrayBuilder lag = JSON.createArrayBuilder();
             for (KafkaAdmin.PartitionLag p : kafka.lag("ketang", KAFKA_TIMEOUT_MS)) {
-                lag.add(Json.createObjectBuilder().add("group", p.group()).add("active", p.active()).add("topic", p.topic()).add("partition", p.partition())
+                lag.add(JSON.createObjectBuilder().add("group", p.group()).add("active", p.active()).add("topic", p.topic()).add("partition", p.partition())
                         .add("endOffset", p.endOffset()).add("committed", p.committed()).add("lag", p.lag()));
             }
-            return Json.createObjectBuilder().add("topics", topics).add("lag", lag).build();
+            return JSON.createObjectBuilder().add("topics", topics).add("lag", lag).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "interrupted, retry");

@@ -1,5 +1,7 @@
 package io.ketang.admin;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -72,7 +74,7 @@ public class MutesResource {
             throw ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, "UNAVAILABLE", "mute not stored, retry");
         }
         classroom.audit(ref, ServiceAuth.uin(caller), caller.role(), muted ? "mute" : "unmute",
-                jakarta.json.Json.createObjectBuilder().add("reason", "admin").build());
+                JSON.createObjectBuilder().add("reason", "admin").build());
         return roomState(ref);
     }
 

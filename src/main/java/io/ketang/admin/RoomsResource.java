@@ -1,5 +1,7 @@
 package io.ketang.admin;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +9,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -192,7 +193,7 @@ public class RoomsResource {
         }
         RoomBody changed = change(() -> rooms.changeChatMode(ref, mode));
         classroom.audit(ref, ServiceAuth.uin(caller), caller.role(), "chat.mode",
-                Json.createObjectBuilder().add("chatMode", mode.wireName()).build());
+                JSON.createObjectBuilder().add("chatMode", mode.wireName()).build());
         return changed;
     }
 

@@ -1,10 +1,11 @@
 package io.ketang.gateway;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.Map;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -26,7 +27,7 @@ final class Frames {
      * Parsson (Liberty's JSON-P) stops a parse that reaches its {@code maxDepth} with an exception
      * instead of building the whole tree (its default is 1,000): depths below it pass.
      */
-    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of("org.eclipse.parsson.maxDepth", MAX_DEPTH + 1));
+    private static final JsonParserFactory PARSERS = JSON.createParserFactory(Map.of("org.eclipse.parsson.maxDepth", MAX_DEPTH + 1));
 
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -109,7 +110,7 @@ final class Frames {
     }
 
     static JsonObjectBuilder reply(String type, Long id) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("type", type);
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("type", type);
         if (id != null) {
             b.add("id", id);
         }
@@ -118,9 +119,9 @@ final class Frames {
 
     /** A JSON array of frames that are already encoded. */
     static jakarta.json.JsonArrayBuilder array(java.util.List<String> frames) {
-        var array = Json.createArrayBuilder();
+        var array = JSON.createArrayBuilder();
         for (String f : frames) {
-            try (JsonReader reader = Json.createReader(new StringReader(f))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(f))) {
                 array.add(reader.readObject());
             }
         }

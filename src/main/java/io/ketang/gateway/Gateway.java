@@ -1,5 +1,7 @@
 package io.ketang.gateway;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.websocket.Session;
@@ -379,7 +380,7 @@ public class Gateway {
         if (control.action() == RoomControl.Action.OPENED || control.action() == RoomControl.Action.CHANGED) {
             return;
         }
-        String kicked = Json.createObjectBuilder().add("type", "kicked").add("room", control.room().room())
+        String kicked = JSON.createObjectBuilder().add("type", "kicked").add("room", control.room().room())
                 .add("reason", control.reason()).build().toString();
         for (ClientSession session : rooms.sessions(control.room())) {
             Identity identity = session.identity;
@@ -559,14 +560,14 @@ public class Gateway {
                 close(session.socket, CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat");
             } else if (session.stalledOut) {
                 continue;
-            } else if (session.writer.stuckNanos(now) > stalled) {
+            } else if (session.writer.blockedNanos(now) > stalled) {
                 // a write stuck this long: the client stopped reading with its buffers full
                 session.stalledOut = true;
                 LOG.log(Level.FINE, "Closing a session whose write has been stuck for {0} ms", writeStallMs);
                 close(session.socket, CloseCodes.TOO_SLOW, "too slow");
             } else if (session.awaitingAckNanos(now) > unacked) {
-                // the kernel's buffers took what was written (megabytes, on a fast link), yet the
-                // client, alive enough to heartbeat, acks nothing: it is not reading
+                // the kernel's buffers took what was written (megabytes, on a fast link) or a write
+                // is slow, yet the client, alive enough to heartbeat, acks nothing new: not reading
                 session.stalledOut = true;
                 LOG.log(Level.FINE, "Closing a session that acked no important message for {0} ms", ackTimeoutMs);
                 close(session.socket, CloseCodes.TOO_SLOW, "too slow: no ack");
@@ -592,7 +593,7 @@ public class Gateway {
             return;
         }
         MemberPage page = memberships.page(room, role, terminal, after, (int) limit);
-        var list = Json.createArrayBuilder();
+        var list = JSON.createArrayBuilder();
         for (Member m : page.members()) {
             list.add(MemberFrames.member(m));
         }
@@ -662,7 +663,7 @@ public class Gateway {
                 .add("role", who.role().wireName())
                 .add("heartbeatSec", heartbeatSec)
                 .add("node", node.id())
-                .add("limits", Json.createObjectBuilder()
+                .add("limits", JSON.createObjectBuilder()
                         .add("framesPerSec", rate).add("burst", burst).add("maxFrameBytes", maxFrameBytes)
                         .add("chatPerSec", chatRate).add("chatBurst", chatBurst))
                 .build().toString());
@@ -864,7 +865,7 @@ public class Gateway {
             if (concerned) {
                 // what holds for the room now: lifting a business's mute leaves a room's own in place
                 String reason = mutes.mutedBecause(room);
-                var frame = Json.createObjectBuilder().add("type", "muted").add("room", room.room()).add("muted", reason != null);
+                var frame = JSON.createObjectBuilder().add("type", "muted").add("room", room.room()).add("muted", reason != null);
                 if (reason != null) {
                     frame.add("reason", reason);
                 }

@@ -1,6 +1,7 @@
 package io.ketang.gateway;
 
-import jakarta.json.Json;
+import static io.ketang.shared.Jsonp.JSON;
+
 import jakarta.json.JsonObjectBuilder;
 
 import io.ketang.membership.api.Member;
@@ -12,9 +13,9 @@ final class MemberFrames {
     }
 
     static JsonObjectBuilder member(Member m) {
-        var terminals = Json.createArrayBuilder();
+        var terminals = JSON.createArrayBuilder();
         m.terminals().keySet().stream().sorted().forEach(t -> terminals.add(t.wireName()));
-        JsonObjectBuilder b = Json.createObjectBuilder().add("uin", m.uin()).add("role", m.role().wireName())
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("uin", m.uin()).add("role", m.role().wireName())
                 .add("terminals", terminals).add("joinedAt", m.joinedAt());
         if (m.group() != null) {
             b.add("group", m.group());

@@ -1,5 +1,7 @@
 package io.ketang.gateway;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -117,12 +118,12 @@ class PresenceDigests {
                 continue;
             }
             int count = memberships.count(room);
-            var joined = Json.createArrayBuilder();
+            var joined = JSON.createArrayBuilder();
             p.joined.stream().limit(MAX_NAMES).forEach(m -> joined.add(
-                    Json.createObjectBuilder().add("uin", m.uin()).add("role", m.role().wireName())));
-            var left = Json.createArrayBuilder();
+                    JSON.createObjectBuilder().add("uin", m.uin()).add("role", m.role().wireName())));
+            var left = JSON.createArrayBuilder();
             p.left.stream().limit(MAX_NAMES).forEach(left::add);
-            String full = Json.createObjectBuilder().add("type", "presence").add("room", room.room()).add("count", count)
+            String full = JSON.createObjectBuilder().add("type", "presence").add("room", room.room()).add("count", count)
                     .add("joined", joined).add("left", left).build().toString();
             boolean large = count > largeRoom;
             for (ClientSession session : rooms.sessions(room)) {
@@ -159,7 +160,7 @@ class PresenceDigests {
             c.owed = false;
             c.sentAt = now;
             RoomRef room = entry.getKey();
-            String countOnly = Json.createObjectBuilder().add("type", "presence").add("room", room.room())
+            String countOnly = JSON.createObjectBuilder().add("type", "presence").add("room", room.room())
                     .add("count", memberships.count(room)).build().toString();
             for (ClientSession session : rooms.sessions(room)) {
                 if (!staff(session)) {

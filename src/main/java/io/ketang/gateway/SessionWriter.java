@@ -49,8 +49,8 @@ final class SessionWriter {
     private final RemoteEndpoint.Basic blocking;
     /** Set once a blocking write took longer than {@link #SLOW_WRITE_NANOS}: asynchronous from then on. */
     private volatile boolean lagging;
-    /** When the write in flight, blocking or asynchronous, began (System.nanoTime), 0 when none. */
-    private volatile long writingSince;
+    /** When the blocking write in progress began (System.nanoTime), 0 when none. */
+    private volatile long blockingSince;
 
     /** A blocking write taking longer than this means the client does not keep up. */
     static final long SLOW_WRITE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
@@ -84,12 +84,13 @@ final class SessionWriter {
     }
 
     /**
-     * How long the write in flight has taken, 0 when none: a stuck one means a client that stopped
-     * reading with the kernel's buffers full. An asynchronous write counts as much as a blocking
-     * one: its completion never comes either, and the frames behind it wait.
+     * How long the blocking write in progress has taken, 0 when none: a stuck one means a client
+     * that stopped reading, and it holds a flusher thread. A slow asynchronous write holds nothing
+     * but this session's queue; whether its client still reads is for its acks to say (a phone on
+     * a slow link may take seconds over one batch and still read).
      */
-    long stuckNanos(long now) {
-        long since = writingSince;
+    long blockedNanos(long now) {
+        long since = blockingSince;
         return since == 0 ? 0 : now - since;
     }
 
@@ -212,27 +213,25 @@ final class SessionWriter {
         long written = unconfirmed.addAndGet(text.length());
         if (blocking != null && !lagging && written <= BLOCKING_WINDOW_CHARS) {
             long start = System.nanoTime();
-            writingSince = start;
+            blockingSince = start;
             try {
                 blocking.sendText(text);
             } catch (java.io.IOException | RuntimeException e) {
                 close(); // the socket is closing; the close handler cleans up
                 return true;
             } finally {
-                writingSince = 0;
+                blockingSince = 0;
             }
             if (System.nanoTime() - start > SLOW_WRITE_NANOS) {
                 lagging = true;
             }
             return true;
         }
-        writingSince = System.nanoTime();
         try {
             remote.sendText(text, this::written);
             return false;
         } catch (RuntimeException e) {
             // the socket is closing; the close handler cleans up
-            writingSince = 0;
             close();
             return true;
         }
@@ -275,7 +274,6 @@ final class SessionWriter {
     }
 
     private void written(SendResult result) {
-        writingSince = 0;
         writing.set(false);
         if (!result.isOK()) {
             close();

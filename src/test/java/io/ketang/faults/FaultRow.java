@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * One fault case's outcome, and the table of them written into {@code docs/reliability.md}
- * between its markers (the section is replaced on each run of the suite).
+ * between its markers: a run of every case replaces the table; a run of some cases
+ * ({@code -Dit.test='FaultSuite#…'}) replaces their rows, dated, and keeps the others.
  *
  * @param acknowledged important messages the teacher was told were sent
  * @param refused      sends refused, by code
@@ -40,15 +41,6 @@ record FaultRow(String fault, String note, int students, long acknowledged, Stri
     }
 
     static void write(List<FaultRow> rows, int students, int rate) throws IOException {
-        StringBuilder table = new StringBuilder();
-        table.append(BEGIN).append('\n');
-        table.append(String.format("Run on %s: %d students on two nodes (alternating, each with the other as fallback), "
-                + "a teacher sending %d important messages/s; %s.%n%n", LocalDate.now(), students, rate, machine()));
-        table.append("| Fault | Acknowledged | Refused | Unsent or unanswered | Lost | Pushed twice | False kicks | Exits about stayers / sent twice "
-                + "| Reconnects (connections ended by) | Fault lasted / normal after | Push p99 | Members A, B | Notes |\n");
-        table.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-        rows.forEach(r -> table.append(r.line()).append('\n'));
-        table.append(END);
         Path doc = Path.of("docs", "reliability.md");
         String text = Files.readString(doc, StandardCharsets.UTF_8);
         int begin = text.indexOf(BEGIN);
@@ -56,7 +48,40 @@ record FaultRow(String fault, String note, int students, long acknowledged, Stri
         if (begin < 0 || end < begin) {
             throw new IOException(doc + " has no " + BEGIN + " … " + END + " section for the table");
         }
+        List<String> before = text.substring(begin + BEGIN.length(), end).lines().toList();
+        List<String> kept = before.stream().filter(l -> l.startsWith("| ") && !l.startsWith("| Fault |") && !l.startsWith("| --- |")).toList();
+        var ran = rows.stream().collect(java.util.stream.Collectors.toMap(FaultRow::fault, FaultRow::line, (a, b) -> b,
+                java.util.LinkedHashMap::new));
+        boolean whole = kept.stream().allMatch(l -> ran.containsKey(faultOf(l)));
+
+        StringBuilder table = new StringBuilder();
+        table.append(BEGIN).append('\n');
+        if (whole) {
+            table.append(String.format("Run on %s: %d students on two nodes (alternating, each with the other as fallback), "
+                    + "a teacher sending %d important messages/s; %s.%n%n", LocalDate.now(), students, rate, machine()));
+        } else {
+            before.stream().filter(l -> !l.isBlank() && !l.startsWith("|")).forEach(l -> table.append(l).append('\n'));
+            table.append('\n');
+        }
+        table.append("| Fault | Acknowledged | Refused | Unsent or unanswered | Lost | Pushed twice | False kicks | Exits about stayers / sent twice "
+                + "| Reconnects (connections ended by) | Fault lasted / normal after | Push p99 | Members A, B | Notes |\n");
+        table.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        String alone = whole ? "" : " (this row: run alone on " + LocalDate.now() + ")";
+        if (!whole) {
+            // the rows not run this time stay where they were; the cases run replace theirs
+            for (String line : kept) {
+                String mine = ran.remove(faultOf(line));
+                table.append(mine == null ? line : mine.substring(0, mine.length() - 2) + alone + " |").append('\n');
+            }
+        }
+        ran.values().forEach(line -> table.append(whole ? line : line.substring(0, line.length() - 2) + alone + " |").append('\n'));
+        table.append(END);
         Files.writeString(doc, text.substring(0, begin) + table + text.substring(end + END.length()), StandardCharsets.UTF_8);
+    }
+
+    /** The fault named in a table line's first cell. */
+    private static String faultOf(String line) {
+        return line.substring(2, line.indexOf(" | ", 2));
     }
 
     private static String machine() throws IOException {

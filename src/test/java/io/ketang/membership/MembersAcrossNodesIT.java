@@ -1,5 +1,7 @@
 package io.ketang.membership;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -102,7 +104,7 @@ class MembersAcrossNodesIT {
                     assertThat(c.getJsonObject("roles").getInt("student")).isEqualTo(9);
                     assertThat(c.getJsonObject("roles").getInt("teacher")).isEqualTo(1);
                     // nine students in groups of three, seated across both nodes without a clash
-                    assertThat(c.getJsonObject("groups")).isEqualTo(jakarta.json.Json.createObjectBuilder()
+                    assertThat(c.getJsonObject("groups")).isEqualTo(JSON.createObjectBuilder()
                             .add("g1", 3).add("g2", 3).add("g3", 3).build());
                 });
             }

@@ -1,5 +1,7 @@
 package io.ketang.testing;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /**
@@ -216,7 +217,7 @@ public final class CarefulClient implements AutoCloseable {
                         }
                         socket = s;
                         sending = CompletableFuture.completedFuture(null);
-                        write(Json.createObjectBuilder().add("type", "hello").add("token", token).add("terminal", terminal)
+                        write(JSON.createObjectBuilder().add("type", "hello").add("token", token).add("terminal", terminal)
                                 .add("client", "ketang-careful/1").build().toString());
                     }
                 });
@@ -401,7 +402,7 @@ public final class CarefulClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                JsonObject frame = Json.createReader(new StringReader(partial.toString())).readObject();
+                JsonObject frame = JSON.createReader(new StringReader(partial.toString())).readObject();
                 partial.setLength(0);
                 onFrame(this, frame);
             }

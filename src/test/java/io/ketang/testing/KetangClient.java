@@ -1,5 +1,7 @@
 package io.ketang.testing;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +14,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /**
@@ -106,7 +107,7 @@ public final class KetangClient implements AutoCloseable {
 
     /** Sends hello with the token, waits for welcome, and from then on heartbeats as a client must. */
     public JsonObject hello(String token, String terminal) {
-        send(Json.createObjectBuilder().add("type", "hello").add("token", token).add("terminal", terminal)
+        send(JSON.createObjectBuilder().add("type", "hello").add("token", token).add("terminal", terminal)
                 .add("client", "ketang-it/1").build().toString());
         JsonObject welcome = next(f -> "welcome".equals(f.getString("type")));
         long every = welcome.getInt("heartbeatSec") * 1000L;
@@ -231,7 +232,7 @@ public final class KetangClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                JsonObject frame = Json.createReader(new StringReader(partial.toString())).readObject();
+                JsonObject frame = JSON.createReader(new StringReader(partial.toString())).readObject();
                 partial.setLength(0);
                 if ("frames".equals(frame.getString("type", ""))) {
                     // several frames the server sent in one write

@@ -1,5 +1,7 @@
 package io.ketang.testing;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /** Plain HTTP calls a test makes against a running Ketang. */
@@ -24,7 +25,7 @@ public final class KetangHttp {
         }
 
         public static JsonObject parse(String json) {
-            return Json.createReader(new StringReader(json)).readObject();
+            return JSON.createReader(new StringReader(json)).readObject();
         }
     }
 

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.HdrHistogram.Histogram;
@@ -59,6 +58,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * counts the teacher gets at the end against the students who were answered.
  */
 public final class PushLoad {
+
+    /** One JSON-P provider: {@code Json.create…} looks it up anew on each call, a jar scan under a lock. */
+    private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
 
     /** A measured message carries its send time as {@code "t"}; a warm-up one as {@code "w"}. */
     private static final String MEASURED = "\"t\":";
@@ -566,7 +568,7 @@ public final class PushLoad {
         /** A reply to the storm's frame (or, for the teacher, to any of its frames). */
         private void replied(String text) {
             long now = System.nanoTime();
-            JsonObject frame = Json.createReader(new StringReader(text)).readObject();
+            JsonObject frame = JSON.createReader(new StringReader(text)).readObject();
             List<JsonObject> inner = "frames".equals(frame.getString("type", ""))
                     ? frame.getJsonArray("frames").getValuesAs(JsonObject.class) : List.of(frame);
             for (JsonObject f : inner) {
@@ -594,7 +596,7 @@ public final class PushLoad {
         }
 
         private void handshake(String text) {
-            JsonObject frame = Json.createReader(new StringReader(text)).readObject();
+            JsonObject frame = JSON.createReader(new StringReader(text)).readObject();
             String type = frame.getString("type", "");
             if ("welcome".equals(type)) {
                 welcomed = true;
@@ -773,7 +775,7 @@ public final class PushLoad {
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("dev token: HTTP " + r.statusCode() + " (are dev tokens enabled?)");
             }
-            return Json.createReader(new StringReader(r.body())).readObject().getString("token");
+            return JSON.createReader(new StringReader(r.body())).readObject().getString("token");
         });
     }
 

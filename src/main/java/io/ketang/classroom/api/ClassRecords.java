@@ -1,5 +1,7 @@
 package io.ketang.classroom.api;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +9,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -38,11 +39,11 @@ public class ClassRecords {
     }
 
     private static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
+        return JSON.createReader(new StringReader(text)).readObject();
     }
 
     private static JsonObjectBuilder page(String name, jakarta.json.JsonArrayBuilder items, Long next) {
-        var page = Json.createObjectBuilder().add(name, items);
+        var page = JSON.createObjectBuilder().add(name, items);
         if (next != null) {
             page.add("next", next);
         }
@@ -51,8 +52,8 @@ public class ClassRecords {
 
     public JsonObject signins(RoomRef room, long before, int limit) {
         List<ClassroomRecords.Signin> rows = records.signins(room, before, limit);
-        var items = Json.createArrayBuilder();
-        rows.forEach(s -> items.add(Json.createObjectBuilder().add("id", s.id()).add("openedBy", s.openedBy())
+        var items = JSON.createArrayBuilder();
+        rows.forEach(s -> items.add(JSON.createObjectBuilder().add("id", s.id()).add("openedBy", s.openedBy())
                 .add("openedAt", time(s.openedAt())).add("closesAt", time(s.closesAt())).add("closedAt", time(s.closedAt()))
                 .add("signed", s.signed()).add("late", s.late()).add("absent", s.absent())));
         return page("signins", items, rows.size() == limit ? rows.get(rows.size() - 1).id() : null).build();
@@ -60,9 +61,9 @@ public class ClassRecords {
 
     public JsonObject attendance(RoomRef room, long signinId, long after, int limit) {
         List<ClassroomRecords.Attendance> rows = records.attendance(room, signinId, after, limit);
-        var items = Json.createArrayBuilder();
+        var items = JSON.createArrayBuilder();
         rows.forEach(a -> {
-            var row = Json.createObjectBuilder().add("uin", a.uin()).add("status", a.status());
+            var row = JSON.createObjectBuilder().add("uin", a.uin()).add("status", a.status());
             if (a.signedAt() != null) {
                 row.add("signedAt", time(a.signedAt()));
             }
@@ -74,10 +75,10 @@ public class ClassRecords {
 
     public JsonObject quizzes(RoomRef room, long before, int limit) {
         List<ClassroomRecords.Quiz> rows = records.quizzes(room, before, limit);
-        var items = Json.createArrayBuilder();
+        var items = JSON.createArrayBuilder();
         rows.forEach(q -> {
-            var quiz = Json.createObjectBuilder().add("id", q.id()).add("startedBy", q.startedBy())
-                    .add("options", Json.createReader(new StringReader(q.optionsJson())).readArray())
+            var quiz = JSON.createObjectBuilder().add("id", q.id()).add("startedBy", q.startedBy())
+                    .add("options", JSON.createReader(new StringReader(q.optionsJson())).readArray())
                     .add("startedAt", time(q.startedAt())).add("closesAt", time(q.closesAt())).add("closedAt", time(q.closedAt()))
                     .add("answered", q.answered()).add("counts", json(q.countsJson()));
             if (q.correct() != null) {
@@ -90,16 +91,16 @@ public class ClassRecords {
 
     public JsonObject answers(RoomRef room, long quizId, long after, int limit) {
         Map<Long, String> rows = records.answers(room, quizId, after, limit);
-        var items = Json.createArrayBuilder();
-        rows.forEach((uin, choice) -> items.add(Json.createObjectBuilder().add("uin", uin).add("choice", choice)));
+        var items = JSON.createArrayBuilder();
+        rows.forEach((uin, choice) -> items.add(JSON.createObjectBuilder().add("uin", uin).add("choice", choice)));
         Long last = rows.isEmpty() ? null : rows.keySet().stream().reduce((a, b) -> b).orElseThrow();
         return page("answers", items, rows.size() == limit ? last : null).add("quiz", quizId).build();
     }
 
     public JsonObject redpackets(RoomRef room, long before, int limit) {
         List<ClassroomRecords.Packet> rows = records.packets(room, before, limit);
-        var items = Json.createArrayBuilder();
-        rows.forEach(p -> items.add(Json.createObjectBuilder().add("id", p.id()).add("sentBy", p.sentBy())
+        var items = JSON.createArrayBuilder();
+        rows.forEach(p -> items.add(JSON.createObjectBuilder().add("id", p.id()).add("sentBy", p.sentBy())
                 .add("totalCents", p.totalCents()).add("shares", p.shares()).add("sentAt", time(p.sentAt()))
                 .add("expiresAt", time(p.expiresAt())).add("settledAt", time(p.settledAt()))
                 .add("claimedCents", p.claimedCents()).add("claimed", p.claimedCount())
@@ -112,17 +113,17 @@ public class ClassRecords {
      * ({@code live}), so anyone can check that the two agree.
      */
     public JsonObject grabs(RoomRef room, long packetId) {
-        var ledger = Json.createObjectBuilder();
+        var ledger = JSON.createObjectBuilder();
         records.grabs(room, packetId).forEach((uin, cents) -> ledger.add(Long.toString(uin), cents));
-        var live = Json.createObjectBuilder();
+        var live = JSON.createObjectBuilder();
         store.grabs(room, packetId).forEach((uin, cents) -> live.add(Long.toString(uin), cents));
-        return Json.createObjectBuilder().add("id", packetId).add("grabs", ledger).add("live", live).build();
+        return JSON.createObjectBuilder().add("id", packetId).add("grabs", ledger).add("live", live).build();
     }
 
     public JsonObject audit(RoomRef room, long after, int limit) {
         List<ClassroomRecords.AuditEntry> rows = records.audit(room, after, limit);
-        var items = Json.createArrayBuilder();
-        rows.forEach(a -> items.add(Json.createObjectBuilder().add("id", a.id()).add("actorUin", a.actorUin())
+        var items = JSON.createArrayBuilder();
+        rows.forEach(a -> items.add(JSON.createObjectBuilder().add("id", a.id()).add("actorUin", a.actorUin())
                 .add("actorRole", a.actorRole()).add("action", a.action()).add("detail", json(a.detailJson())).add("at", time(a.at()))));
         return page("audit", items, rows.size() == limit ? rows.get(rows.size() - 1).id() : null).build();
     }

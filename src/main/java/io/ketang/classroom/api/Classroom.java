@@ -1,5 +1,7 @@
 package io.ketang.classroom.api;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +17,6 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -184,7 +185,7 @@ public class Classroom {
             return now(Outcome.refused("CONFLICT", "sign-in " + -id + " is open; end it first"));
         }
         tallies.staffChanged(room);
-        JsonObject told = Json.createObjectBuilder().add("id", id).add("closesAt", closesAt).add("durationSec", seconds).build();
+        JsonObject told = JSON.createObjectBuilder().add("id", id).add("closesAt", closesAt).add("durationSec", seconds).build();
         return tellRoom(actor, room, "signin.start", told, told);
     }
 
@@ -193,10 +194,10 @@ public class Classroom {
         return switch (act.outcome()) {
             case ClassroomStore.Act.NOT_OPEN -> Outcome.refused("NOT_OPEN", "no sign-in is open");
             case ClassroomStore.Act.ALREADY -> Outcome.refused("ALREADY_DONE", "signed in already",
-                    Json.createObjectBuilder().add("id", Long.parseLong(act.value())).build());
+                    JSON.createObjectBuilder().add("id", Long.parseLong(act.value())).build());
             default -> {
                 tallies.staffChanged(room);
-                JsonObject result = Json.createObjectBuilder().add("id", Long.parseLong(act.value())).build();
+                JsonObject result = JSON.createObjectBuilder().add("id", Long.parseLong(act.value())).build();
                 events.publish("signin", room, actor.uin(), role(actor), System.currentTimeMillis(), result);
                 yield Outcome.done(result);
             }
@@ -208,7 +209,7 @@ public class Classroom {
             throw new BadBody("body.options must be 2.." + MAX_OPTIONS + " choices");
         }
         Set<String> seen = new HashSet<>();
-        var choices = Json.createArrayBuilder();
+        var choices = JSON.createArrayBuilder();
         for (JsonValue o : options) {
             if (!(o instanceof JsonString s) || s.getString().isBlank() || s.getString().length() > 64
                     || s.getString().indexOf('\n') >= 0 || !seen.add(s.getString())) {
@@ -227,7 +228,7 @@ public class Classroom {
         long now = System.currentTimeMillis();
         long closesAt = now + seconds * 1000;
         JsonArray optionList = choices.build();
-        var kept = Json.createObjectBuilder().add("options", optionList);
+        var kept = JSON.createObjectBuilder().add("options", optionList);
         if (correct != null) {
             kept.add("correct", correct);
         }
@@ -237,7 +238,7 @@ public class Classroom {
         }
         tallies.staffChanged(room);
         // the room learns the choices, never the correct one
-        JsonObject told = Json.createObjectBuilder().add("id", id).add("options", optionList).add("closesAt", closesAt)
+        JsonObject told = JSON.createObjectBuilder().add("id", id).add("options", optionList).add("closesAt", closesAt)
                 .add("durationSec", seconds).build();
         return tellRoom(actor, room, "quiz.start", told, told);
     }
@@ -251,10 +252,10 @@ public class Classroom {
             case ClassroomStore.Act.NOT_OPEN -> Outcome.refused("NOT_OPEN", "no quiz is open");
             case ClassroomStore.Act.NO_SUCH_CHOICE -> Outcome.refused("BAD_FRAME", "the quiz has no such choice");
             case ClassroomStore.Act.ALREADY -> Outcome.refused("ALREADY_DONE", "answered already; an answer is final",
-                    Json.createObjectBuilder().add("choice", act.value()).build());
+                    JSON.createObjectBuilder().add("choice", act.value()).build());
             default -> {
                 tallies.staffChanged(room);
-                JsonObject result = Json.createObjectBuilder().add("choice", act.value()).build();
+                JsonObject result = JSON.createObjectBuilder().add("choice", act.value()).build();
                 events.publish("answer", room, actor.uin(), role(actor), System.currentTimeMillis(), result);
                 yield Outcome.done(result);
             }
@@ -269,7 +270,7 @@ public class Classroom {
         long expiresAt = now + seconds * 1000;
         long id = store.nextId(room);
         store.sendPacket(room, id, total, Shares.split(total, (int) count, random), now, expiresAt, actor.uin());
-        JsonObject told = Json.createObjectBuilder().add("id", id).add("count", count).add("totalCents", total)
+        JsonObject told = JSON.createObjectBuilder().add("id", id).add("count", count).add("totalCents", total)
                 .add("expiresAt", expiresAt).build();
         return tellRoom(actor, room, "redpacket.send", told, told);
     }
@@ -281,9 +282,9 @@ public class Classroom {
             case ClassroomStore.Grab.NO_SUCH_PACKET -> Outcome.refused("GONE", "no such red packet");
             case ClassroomStore.Grab.GONE -> Outcome.refused("GONE", "every share is taken, or the packet expired");
             case ClassroomStore.Grab.ALREADY -> Outcome.refused("ALREADY_DONE", "grabbed already",
-                    Json.createObjectBuilder().add("id", id).add("cents", grab.cents()).build());
+                    JSON.createObjectBuilder().add("id", id).add("cents", grab.cents()).build());
             default -> {
-                JsonObject result = Json.createObjectBuilder().add("id", id).add("cents", grab.cents()).add("left", grab.left()).build();
+                JsonObject result = JSON.createObjectBuilder().add("id", id).add("cents", grab.cents()).add("left", grab.left()).build();
                 events.publish("redpacket.grab", room, actor.uin(), role(actor), System.currentTimeMillis(), result);
                 if (grab.left() == 0) {
                     closingOff(() -> closings.settle(room, id));
@@ -297,12 +298,12 @@ public class Classroom {
         long now = System.currentTimeMillis();
         JsonObject result;
         switch (kind) {
-            case "hand.raise" -> result = Json.createObjectBuilder().add("position", store.raise(room, actor.uin(), now)).build();
-            case "hand.lower" -> result = Json.createObjectBuilder().add("lowered", store.lower(room, actor.uin())).build();
+            case "hand.raise" -> result = JSON.createObjectBuilder().add("position", store.raise(room, actor.uin(), now)).build();
+            case "hand.lower" -> result = JSON.createObjectBuilder().add("lowered", store.lower(room, actor.uin())).build();
             case "hand.clear" -> {
                 List<Long> up = store.clearHands(room);
                 tellStudents(room, Set.copyOf(up), "hand.cleared", actor);
-                result = Json.createObjectBuilder().add("cleared", up.size()).build();
+                result = JSON.createObjectBuilder().add("cleared", up.size()).build();
             }
             default -> {
                 long uin = number(body, "uin", -1, 1, Long.MAX_VALUE);
@@ -311,8 +312,8 @@ public class Classroom {
                 }
                 tellStudents(room, Set.of(uin), "hand.accept".equals(kind) ? "hand.accepted" : "hand.dismissed", actor);
                 tallies.staffChanged(room);
-                events.publish(kind, room, actor.uin(), role(actor), now, Json.createObjectBuilder().add("target", uin).build());
-                return Outcome.done(Json.createObjectBuilder().add("uin", uin).build());
+                events.publish(kind, room, actor.uin(), role(actor), now, JSON.createObjectBuilder().add("target", uin).build());
+                return Outcome.done(JSON.createObjectBuilder().add("uin", uin).build());
             }
         }
         tallies.staffChanged(room);
@@ -333,7 +334,7 @@ public class Classroom {
         long total = store.flower(room, actor.uin());
         tallies.flowersChanged(room);
         events.publish("flower", room, actor.uin(), role(actor), System.currentTimeMillis(), null);
-        return Outcome.done(Json.createObjectBuilder().add("total", total).build());
+        return Outcome.done(JSON.createObjectBuilder().add("total", total).build());
     }
 
     /**
@@ -343,9 +344,9 @@ public class Classroom {
      */
     public JsonObject state(RoomRef room, Actor asker) {
         ClassroomStore.State s = store.state(room, asker.uin());
-        var state = Json.createObjectBuilder();
+        var state = JSON.createObjectBuilder();
         if (s.signinOpen()) {
-            var signin = Json.createObjectBuilder().add("id", s.signinId()).add("closesAt", s.signinClosesAt())
+            var signin = JSON.createObjectBuilder().add("id", s.signinId()).add("closesAt", s.signinClosesAt())
                     .add("signed", s.signedByAsker());
             if (asker.staff()) {
                 signin.add("count", s.signedCount());
@@ -353,8 +354,8 @@ public class Classroom {
             state.add("signin", signin);
         }
         if (s.quizOpen()) {
-            JsonObject extra = Json.createReader(new java.io.StringReader(s.quizExtra())).readObject();
-            var quiz = Json.createObjectBuilder().add("id", s.quizId()).add("options", extra.getJsonArray("options"))
+            JsonObject extra = JSON.createReader(new java.io.StringReader(s.quizExtra())).readObject();
+            var quiz = JSON.createObjectBuilder().add("id", s.quizId()).add("options", extra.getJsonArray("options"))
                     .add("closesAt", s.quizClosesAt());
             if (s.askersAnswer() != null) {
                 quiz.add("answer", s.askersAnswer());
@@ -367,19 +368,19 @@ public class Classroom {
             }
             state.add("quiz", quiz);
         }
-        var packets = Json.createArrayBuilder();
+        var packets = JSON.createArrayBuilder();
         for (ClassroomStore.Packet p : s.packets()) {
-            var packet = Json.createObjectBuilder().add("id", p.id()).add("count", p.count()).add("left", p.left())
+            var packet = JSON.createObjectBuilder().add("id", p.id()).add("count", p.count()).add("left", p.left())
                     .add("expiresAt", p.expiresAt());
             if (p.grabbedByAsker() > 0) {
                 packet.add("grabbed", p.grabbedByAsker());
             }
             packets.add(packet);
         }
-        var hands = Json.createArrayBuilder();
+        var hands = JSON.createArrayBuilder();
         s.hands().forEach(hands::add);
         return state.add("redpackets", packets)
-                .add("hands", Json.createObjectBuilder().add("count", s.handsCount()).add("queue", hands)
+                .add("hands", JSON.createObjectBuilder().add("count", s.handsCount()).add("queue", hands)
                         .add("raised", s.hands().contains(asker.uin())))
                 .add("flowers", s.flowers())
                 .build();
@@ -388,11 +389,11 @@ public class Classroom {
     /** A session entered the room (events topic). */
     public void entered(RoomRef room, long uin, Role role, Terminal terminal) {
         events.publish("join", room, uin, role.wireName(), System.currentTimeMillis(),
-                Json.createObjectBuilder().add("terminal", terminal.wireName()).build());
+                JSON.createObjectBuilder().add("terminal", terminal.wireName()).build());
     }
 
     void onExit(@Observes Exited exit) {
-        events.publish("leave", exit.room(), exit.uin(), null, exit.ts(), Json.createObjectBuilder()
+        events.publish("leave", exit.room(), exit.uin(), null, exit.ts(), JSON.createObjectBuilder()
                 .add("terminal", exit.terminal().wireName()).add("reason", exit.reason().name().toLowerCase(java.util.Locale.ROOT)).build());
     }
 

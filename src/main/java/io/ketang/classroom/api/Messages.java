@@ -1,5 +1,7 @@
 package io.ketang.classroom.api;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
@@ -7,7 +9,6 @@ import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import io.ketang.flowcontrol.api.Admission;
@@ -141,7 +142,7 @@ public class Messages {
     /** A teacher's or assistant's {@code mute}/{@code unmute} also mutes the room's chat for students. */
     private void staffMute(Actor sender, RoomRef room, boolean muted) {
         classroom.audit(room, sender.uin(), sender.role().wireName(), muted ? "mute" : "unmute",
-                Json.createObjectBuilder().add("reason", "staff").build());
+                JSON.createObjectBuilder().add("reason", "staff").build());
         try {
             mutes.room(room, muted, "staff");
         } catch (RuntimeException e) {
@@ -177,7 +178,7 @@ public class Messages {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 rooms.kick(room, uin);
-                classroom.audit(room, byUin, byRole, "kick", Json.createObjectBuilder().add("target", uin).build());
+                classroom.audit(room, byUin, byRole, "kick", JSON.createObjectBuilder().add("target", uin).build());
                 return true;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "A kick was not carried out: {0}", e.toString());

@@ -1,5 +1,7 @@
 package io.ketang.classroom.internal;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +23,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
@@ -158,7 +159,7 @@ public class Closings {
         int absent = rows.size() - signed - late;
         records.signinClosed(room, new ClassroomRecords.Signin(closed.id(), closed.by(), closed.openedAt(), closed.closesAt(), now,
                 signed, late, absent), rows);
-        JsonObject body = Json.createObjectBuilder().add("id", closed.id()).add("signed", signed).add("late", late)
+        JsonObject body = JSON.createObjectBuilder().add("id", closed.id()).add("signed", signed).add("late", late)
                 .add("absent", absent).add("total", rows.size()).build();
         events.publish("signin.end", room, byUin, byRole, now, body);
         return tellRoom(room, "signin.end", byUin, byRole, body).thenApply(p -> new Ended(body, p.seq()));
@@ -175,7 +176,7 @@ public class Closings {
         if (closed == null) {
             return CompletableFuture.completedFuture(null);
         }
-        JsonObject extra = Json.createReader(new StringReader(closed.extra())).readObject();
+        JsonObject extra = JSON.createReader(new StringReader(closed.extra())).readObject();
         String correct = extra.get("correct") instanceof JsonString s ? s.getString() : null;
         Map<String, Integer> counts = new TreeMap<>();
         extra.getJsonArray("options").getValuesAs(JsonString.class).forEach(o -> counts.put(o.getString(), 0));
@@ -186,13 +187,13 @@ public class Closings {
                 right++;
             }
         }
-        var countsBuilder = Json.createObjectBuilder();
+        var countsBuilder = JSON.createObjectBuilder();
         counts.forEach(countsBuilder::add);
         JsonObject countsJson = countsBuilder.build();
         int answered = closed.perUser().size();
         records.quizClosed(room, new ClassroomRecords.Quiz(closed.id(), closed.by(), extra.getJsonArray("options").toString(), correct,
                 closed.openedAt(), closed.closesAt(), now, answered, right, countsJson.toString()), closed.perUser());
-        var body = Json.createObjectBuilder().add("id", closed.id()).add("answered", answered).add("counts", countsJson);
+        var body = JSON.createObjectBuilder().add("id", closed.id()).add("answered", answered).add("counts", countsJson);
         if (correct != null) {
             body.add("correct", correct).add("right", right).add("correctRate", answered == 0 ? 0.0 : (double) right / answered);
         }
@@ -212,7 +213,7 @@ public class Closings {
         long unclaimed = settled.unclaimed().stream().mapToLong(Long::longValue).sum();
         records.packetSettled(room, new ClassroomRecords.Packet(id, settled.by(), settled.total(), settled.count(), settled.sentAt(),
                 settled.expiresAt(), now, claimed, settled.grabs().size(), unclaimed, settled.unclaimed().size()), settled.grabs());
-        JsonObject body = Json.createObjectBuilder().add("id", id).add("grabbed", settled.grabs().size())
+        JsonObject body = JSON.createObjectBuilder().add("id", id).add("grabbed", settled.grabs().size())
                 .add("claimedCents", claimed).add("unclaimed", settled.unclaimed().size()).add("unclaimedCents", unclaimed).build();
         events.publish("redpacket.end", room, 0, null, now, body);
         return tellRoom(room, "redpacket.end", 0, "system", body).thenApply(p -> new Ended(body, p.seq()));

@@ -1,5 +1,7 @@
 package io.ketang.classroom.internal;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -85,20 +86,20 @@ public class Tallies {
             staffDirty.remove(room);
             try {
                 ClassroomStore.State s = store.state(room, 0);
-                var body = Json.createObjectBuilder();
+                var body = JSON.createObjectBuilder();
                 if (s.signinId() > 0) {
-                    body.add("signin", Json.createObjectBuilder().add("id", s.signinId()).add("open", s.signinOpen())
+                    body.add("signin", JSON.createObjectBuilder().add("id", s.signinId()).add("open", s.signinOpen())
                             .add("signed", s.signedCount()).add("expected", store.expectedCount(room)));
                 }
                 if (s.quizId() > 0) {
-                    var counts = Json.createObjectBuilder();
+                    var counts = JSON.createObjectBuilder();
                     store.quizCounts(room).forEach(counts::add);
-                    body.add("quiz", Json.createObjectBuilder().add("id", s.quizId()).add("open", s.quizOpen())
+                    body.add("quiz", JSON.createObjectBuilder().add("id", s.quizId()).add("open", s.quizOpen())
                             .add("answered", s.answeredCount()).add("counts", counts));
                 }
-                var queue = Json.createArrayBuilder();
+                var queue = JSON.createArrayBuilder();
                 s.hands().forEach(queue::add);
-                body.add("hands", Json.createObjectBuilder().add("count", s.handsCount()).add("queue", queue));
+                body.add("hands", JSON.createObjectBuilder().add("count", s.handsCount()).add("queue", queue));
                 pushes.publish(new RoomMessage(room, Target.STAFF, "tally", 0, "system", body.build().toString(),
                         System.currentTimeMillis()), Priority.NORMAL);
             } catch (RuntimeException e) {
@@ -111,7 +112,7 @@ public class Tallies {
         for (RoomRef room : flowersDirty) {
             flowersDirty.remove(room);
             try {
-                String body = Json.createObjectBuilder().add("total", store.flowers(room)).build().toString();
+                String body = JSON.createObjectBuilder().add("total", store.flowers(room)).build().toString();
                 pushes.publish(new RoomMessage(room, Target.ROOM, "flowers", 0, "system", body, System.currentTimeMillis()),
                         Priority.NORMAL);
             } catch (RuntimeException e) {

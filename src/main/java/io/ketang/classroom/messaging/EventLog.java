@@ -1,11 +1,12 @@
 package io.ketang.classroom.messaging;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,7 +39,7 @@ public class EventLog {
 
     /** Publishes one event; {@code detail}'s fields go beside the common ones. */
     public void publish(String type, RoomRef room, long uin, String role, long ts, JsonObject detail) {
-        var event = Json.createObjectBuilder().add("v", 1).add("type", type).add("bid", room.bid()).add("room", room.room());
+        var event = JSON.createObjectBuilder().add("v", 1).add("type", type).add("bid", room.bid()).add("room", room.room());
         if (uin > 0) {
             event.add("uin", uin);
         }

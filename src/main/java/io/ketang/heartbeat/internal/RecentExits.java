@@ -1,5 +1,7 @@
 package io.ketang.heartbeat.internal;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -107,13 +108,13 @@ public class RecentExits {
     }
 
     static String encode(Exited exit) {
-        return Json.createObjectBuilder().add("room", exit.room().room()).add("uin", exit.uin())
+        return JSON.createObjectBuilder().add("room", exit.room().room()).add("uin", exit.uin())
                 .add("terminal", exit.terminal().wireName()).add("reason", exit.reason().wireName())
                 .add("ts", exit.ts()).build().toString();
     }
 
     static Optional<Exited> parse(String bid, String json) {
-        try (var reader = Json.createReader(new java.io.StringReader(json))) {
+        try (var reader = JSON.createReader(new java.io.StringReader(json))) {
             JsonObject o = reader.readObject();
             return Optional.of(new Exited(new RoomRef(bid, o.getString("room")), o.getJsonNumber("uin").longValue(),
                     Terminal.parse(o.getString("terminal")).orElseThrow(),

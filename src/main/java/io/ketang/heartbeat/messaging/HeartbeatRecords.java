@@ -1,8 +1,9 @@
 package io.ketang.heartbeat.messaging;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import io.ketang.heartbeat.api.Beat;
@@ -25,14 +26,14 @@ final class HeartbeatRecords {
     }
 
     static String beat(Beat b) {
-        return Json.createObjectBuilder().add("v", VERSION).add("role", b.role().wireName())
+        return JSON.createObjectBuilder().add("v", VERSION).add("role", b.role().wireName())
                 .add("terminal", b.terminal().wireName()).add("ts", b.ts()).build().toString();
     }
 
     static Beat beat(String key, String value) {
         BeatKey k = BeatKey.parse(key);
         JsonObject v;
-        try (var reader = Json.createReader(new StringReader(value))) {
+        try (var reader = JSON.createReader(new StringReader(value))) {
             v = reader.readObject();
         }
         if (v.getInt("v", 0) != VERSION) {
@@ -43,7 +44,7 @@ final class HeartbeatRecords {
     }
 
     static String exit(RoomRef room, long uin, Terminal terminal, ExitReason reason, long ts) {
-        return Json.createObjectBuilder().add("v", VERSION).add("bid", room.bid()).add("room", room.room())
+        return JSON.createObjectBuilder().add("v", VERSION).add("bid", room.bid()).add("room", room.room())
                 .add("uin", uin).add("terminal", terminal.wireName()).add("reason", reason.wireName()).add("ts", ts)
                 .build().toString();
     }

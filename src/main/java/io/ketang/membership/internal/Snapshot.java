@@ -1,5 +1,7 @@
 package io.ketang.membership.internal;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import io.ketang.membership.api.Member;
@@ -56,13 +57,13 @@ public record Snapshot(String topicId, List<MemberEntry> entries, Map<Integer, L
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-            var offsetsJson = Json.createObjectBuilder();
+            var offsetsJson = JSON.createObjectBuilder();
             offsets.forEach((p, o) -> offsetsJson.add(String.valueOf(p), o));
-            out.write(Json.createObjectBuilder().add("format", FORMAT).add("topicId", topicId).add("offsets", offsetsJson)
+            out.write(JSON.createObjectBuilder().add("format", FORMAT).add("topicId", topicId).add("offsets", offsetsJson)
                     .build().toString());
             out.newLine();
             for (MemberEntry e : entries) {
-                var line = Json.createObjectBuilder().add("bid", e.room().bid()).add("room", e.room().room())
+                var line = JSON.createObjectBuilder().add("bid", e.room().bid()).add("room", e.room().room())
                         .add("uin", e.uin()).add("terminal", e.terminal().wireName()).add("role", e.role().wireName())
                         .add("node", e.node()).add("joinedAt", e.joinedAt());
                 if (e.group() != null) {
@@ -103,7 +104,7 @@ public record Snapshot(String topicId, List<MemberEntry> entries, Map<Integer, L
     }
 
     private static JsonObject parse(String line) {
-        try (var reader = Json.createReader(new StringReader(line))) {
+        try (var reader = JSON.createReader(new StringReader(line))) {
             return reader.readObject();
         }
     }

@@ -1,8 +1,9 @@
 package io.ketang.membership.messaging;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -28,7 +29,7 @@ final class MemberRecords {
     }
 
     static String value(MemberEntry e) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("v", VERSION).add("role", e.role().wireName())
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("v", VERSION).add("role", e.role().wireName())
                 .add("node", e.node()).add("joinedAt", e.joinedAt());
         if (e.group() != null) {
             b.add("group", e.group());
@@ -51,7 +52,7 @@ final class MemberRecords {
 
     static MemberEntry entry(Key key, String value) {
         JsonObject v;
-        try (var reader = Json.createReader(new StringReader(value))) {
+        try (var reader = JSON.createReader(new StringReader(value))) {
             v = reader.readObject();
         }
         if (v.getInt("v", 0) != VERSION) {

@@ -1,5 +1,7 @@
 package io.ketang.push.api;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -7,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 
 import io.ketang.push.internal.Heads;
 import io.ketang.push.internal.History;
@@ -87,10 +88,10 @@ public class Pushes {
     }
 
     private static String fields(String kind, long fromUin, String fromRole, String body, long ts) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("kind", kind)
-                .add("from", Json.createObjectBuilder().add("uin", fromUin).add("role", fromRole))
-                .add("body", Json.createReader(new java.io.StringReader(body)).readObject())
+                .add("from", JSON.createObjectBuilder().add("uin", fromUin).add("role", fromRole))
+                .add("body", JSON.createReader(new java.io.StringReader(body)).readObject())
                 .add("ts", ts)
                 .build().toString();
     }

@@ -1,8 +1,9 @@
 package io.ketang.push.messaging;
 
+import static io.ketang.shared.Jsonp.JSON;
+
 import java.io.StringReader;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
@@ -42,8 +43,8 @@ final class PushPayload {
     }
 
     static String targeted(RoomRef room, Target target, String frame) {
-        var t = Json.createObjectBuilder().add("type", target.type().name());
-        var uins = Json.createArrayBuilder();
+        var t = JSON.createObjectBuilder().add("type", target.type().name());
+        var uins = JSON.createArrayBuilder();
         target.uins().forEach(uins::add);
         t.add("uins", uins);
         if (target.role() != null) {
@@ -59,9 +60,9 @@ final class PushPayload {
     }
 
     static String toUsers(String bid, java.util.Set<Long> uins, String frame) {
-        var list = Json.createArrayBuilder();
+        var list = JSON.createArrayBuilder();
         uins.forEach(list::add);
-        return Json.createObjectBuilder().add("v", VERSION).add("bid", bid).add("users", list).add("frame", frame)
+        return JSON.createObjectBuilder().add("v", VERSION).add("bid", bid).add("users", list).add("frame", frame)
                 .build().toString();
     }
 
@@ -79,7 +80,7 @@ final class PushPayload {
     }
 
     private static jakarta.json.JsonObjectBuilder head(RoomRef room) {
-        return Json.createObjectBuilder().add("v", VERSION).add("bid", room.bid()).add("room", room.room());
+        return JSON.createObjectBuilder().add("v", VERSION).add("bid", room.bid()).add("room", room.room());
     }
 
     /** A record read back: {@link Important}, {@link Normal} or {@link RoomControl}. */
@@ -116,7 +117,7 @@ final class PushPayload {
     }
 
     private static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }
