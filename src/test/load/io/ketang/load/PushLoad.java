@@ -42,6 +42,12 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  *
  * <pre>mvn -Pload package -Dload.args="--students 10000 --rate 5 --seconds 30"</pre>
  *
+ * <p>With {@code --urls u1,u2,u3} the students join the nodes in turn (the teacher and the REST calls
+ * use the first); CPU and heap are summed over the local Liberty servers {@code ketang},
+ * {@code ketang-2}… ({@code mvn -Prun package -Dketang.nodes=3} starts them), and at the end each
+ * node says how many members it counts. One process may hold 20,000 open files here, so about
+ * 19,000 students a run.
+ *
  * <p>Students behave as the reference client does: they heartbeat from the welcome on and ack what
  * they hold every {@code --ack-ms} (1 s; 0 turns acks off); presence is on (the server's default).
  *
@@ -68,6 +74,10 @@ public final class PushLoad {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
     private final URI base;
+    /** The Ketang nodes students join, in turn ({@code --urls}); the teacher and the REST calls use the first. */
+    private final List<URI> nodes;
+    /** Every node's server process here, for CPU and heap (summed). */
+    private final List<Long> serverPids;
     private final int students;
     private final int rate;
     private final int seconds;
@@ -110,7 +120,9 @@ public final class PushLoad {
     private final java.util.Queue<Student> beating = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private PushLoad(Map<String, String> args) {
-        base = URI.create(args.getOrDefault("url", "http://localhost:9080/"));
+        nodes = java.util.Arrays.stream(args.getOrDefault("urls", args.getOrDefault("url", "http://localhost:9080/")).split(","))
+                .map(String::trim).map(URI::create).toList();
+        base = nodes.get(0);
         students = Integer.parseInt(args.getOrDefault("students", "1000"));
         rate = Integer.parseInt(args.getOrDefault("rate", "5"));
         seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
@@ -122,7 +134,10 @@ public final class PushLoad {
         ackMs = Integer.parseInt(args.getOrDefault("ack-ms", "1000"));
         stay = Integer.parseInt(args.getOrDefault("stay", "140"));
         joinSpreadMs = Integer.parseInt(args.getOrDefault("join-spread-ms", "10000"));
-        serverPid = args.containsKey("server-pid") ? Long.parseLong(args.get("server-pid")) : libertyPid();
+        serverPids = args.containsKey("server-pid")
+                ? java.util.Arrays.stream(args.get("server-pid").split(",")).map(String::trim).map(Long::valueOf).toList()
+                : libertyPids();
+        serverPid = serverPids.isEmpty() ? 0 : serverPids.get(0);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -144,7 +159,8 @@ public final class PushLoad {
     }
 
     private void run() throws Exception {
-        say("Ketang at %s, room %s: %d students, %d important msgs/s for %d s", base, room, students, rate, seconds);
+        say("Ketang at %s, room %s: %d students, %d important msgs/s for %d s", nodes.size() == 1 ? base : nodes, room, students,
+                rate, seconds);
         String service = token(900, "service");
         expect(post("/api/v1/rooms", "{\"room\":\"" + room + "\",\"title\":\"load\",\"teacherUin\":1}", service), 201);
         expect(post("/api/v1/rooms/" + room + "/open", "", service), 200);
@@ -235,6 +251,14 @@ public final class PushLoad {
                     heapBefore, heapAfter, (heapAfter - heapBefore) / (double) Math.max(1, joined.size()));
         }
         say("load generator CPU    %.2f cores (the same machine: what it uses, the server cannot)", ownCpu / 1e9 / elapsed);
+        if (nodes.size() > 1) {
+            // every node must count the whole class, wherever each student is connected
+            for (URI node : nodes) {
+                HttpResponse<String> counts = http.send(HttpRequest.newBuilder(node.resolve("/api/v1/rooms/" + room + "/counts"))
+                        .header("Authorization", "Bearer " + service).build(), HttpResponse.BodyHandlers.ofString());
+                say("members as %s counts them: HTTP %d %s", node, counts.statusCode(), counts.body());
+            }
+        }
         closing = true;
         joined.forEach(s -> s.session.close());
         teacher.session.close();
@@ -718,9 +742,11 @@ public final class PushLoad {
     }
 
     private CompletableFuture<Session> connect(Student s, String token) throws IOException {
-        URI endpoint = URI.create(base.toString().replaceFirst("^http", "ws")).resolve("/ws");
+        // students take the nodes in turn; the teacher (a negative uin) is on the first
+        URI node = s.uin < 0 ? base : nodes.get((int) (s.uin % nodes.size()));
+        URI endpoint = URI.create(node.toString().replaceFirst("^http", "ws")).resolve("/ws");
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
-        upgrade.setHeader("Origin", base.getScheme() + "://" + base.getHost() + ":" + base.getPort());
+        upgrade.setHeader("Origin", node.getScheme() + "://" + node.getHost() + ":" + node.getPort());
         return ws.connect(s, endpoint, upgrade).thenApply(session -> {
             session.sendText("{\"type\":\"hello\",\"token\":\"" + token + "\",\"terminal\":\"app\",\"client\":\"ketang-load/1\"}",
                     Callback.NOOP);
@@ -746,12 +772,19 @@ public final class PushLoad {
         }
     }
 
-    /** Every socket beats every 20 s, spread over the seconds so the server sees a steady stream. */
+    private long heartbeatTicks;
+
+    /**
+     * Every socket beats every 20 s, a twentieth of them each second, so the server sees a steady
+     * stream. The slot comes from a tick count, not the wall clock: a late timer runs its missed
+     * ticks back to back within one second, and by the clock those would all pick the same slot
+     * and skip others (2,250 of 15,000 students were timed out that way).
+     */
     private void heartbeat() {
-        long second = System.currentTimeMillis() / 1000;
+        long slot = heartbeatTicks++ % 20;
         int i = 0;
         for (Student student : beating) {
-            if (i++ % 20 == second % 20) {
+            if (i++ % 20 == slot) {
                 Session s = student.session;
                 if (s != null && s.isOpen()) {
                     s.sendText("{\"type\":\"hb\"}", Callback.NOOP);
@@ -791,22 +824,28 @@ public final class PushLoad {
         }
     }
 
-    /** The pid of the local Liberty server {@code ketang} ({@code mvn -Prun package} runs it), or 0. */
-    private static long libertyPid() {
+    /**
+     * The pids of the local Liberty servers {@code ketang}, {@code ketang-2}… ({@code mvn -Prun package
+     * [-Dketang.nodes=N]} runs them), the first server's first; empty when none is found.
+     */
+    private static List<Long> libertyPids() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("ketang")).orElse(false))
                 .filter(p -> p.info().commandLine().map(c -> c.contains("ws-server.jar")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
+                .map(p -> java.util.Map.entry(p.pid(), p.info().arguments().map(a -> java.util.Arrays.stream(a)
+                        .filter(arg -> arg.equals("ketang") || arg.matches("ketang-\\d+")).findFirst().orElse("")).orElse("")))
+                .filter(e -> !e.getValue().isEmpty())
+                .sorted(java.util.Map.Entry.comparingByValue())
+                .map(java.util.Map.Entry::getKey).toList();
     }
 
     /** CPU time the server process used so far (user + system), from /proc. */
     private long serverCpuNanos() throws IOException {
-        if (serverPid <= 0) {
-            return 0;
+        long ticks = 0;
+        for (long pid : serverPids) {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
         }
-        String stat = Files.readString(Path.of("/proc", Long.toString(serverPid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
         return ticks * 10_000_000L; // 100 ticks per second on Linux
     }
 
@@ -815,18 +854,19 @@ public final class PushLoad {
                 .getProcessCpuTime();
     }
 
-    /** The server's heap in use after a full collection, in KB (jcmd; 0 when the pid is unknown). */
+    /** The servers' heap in use after a full collection, summed over the nodes, in KB (0 when none is known). */
     private long serverHeapKb() throws Exception {
-        if (serverPid <= 0) {
-            return 0;
+        long kb = 0;
+        for (long pid : serverPids) {
+            jcmd(pid, "GC.run");
+            Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
+            kb += m.find() ? Long.parseLong(m.group(1)) : 0;
         }
-        jcmd("GC.run");
-        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        return kb;
     }
 
-    private String jcmd(String command) throws Exception {
-        Process p = new ProcessBuilder("jcmd", Long.toString(serverPid), command).redirectErrorStream(true).start();
+    private static String jcmd(long pid, String command) throws Exception {
+        Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
         return out;
