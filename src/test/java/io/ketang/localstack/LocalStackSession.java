@@ -77,6 +77,10 @@ public final class LocalStackSession implements LauncherSessionListener {
         lines.add("KETANG_GATEWAY_ALLOWED_ORIGINS=http://localhost:" + port + ",http://127.0.0.1:" + port);
         lines.add("KETANG_GATEWAY_HELLO_TIMEOUT_MS=" + Integer.getInteger("ketang.it.hello-timeout-ms", 1500));
         lines.add("KETANG_GATEWAY_OUTBOUND_QUEUE=256");
+        // the tests' own client (KetangClient) does not ack, as most tests need no acks: unacked
+        // important messages cut a client off only after 10 minutes here. The fault suite's clients
+        // ack, and it runs with production's 30 s; SlowReaderIT starts a node of its own with 5 s.
+        lines.add("KETANG_GATEWAY_ACK_TIMEOUT_MS=" + Integer.getInteger("ketang.it.ack-timeout-ms", 600_000));
         lines.add("KETANG_GATEWAY_STAFF_FRAMES_PER_SEC=1000");
         lines.add("KETANG_GATEWAY_STAFF_BURST=2000");
         // heartbeats every 2 s (the fault suite: 5 s): timeouts and failover within seconds instead

@@ -26,13 +26,21 @@ public final class SecondNode implements AutoCloseable {
     private final String name = System.getProperty("ketang.it2.server", "ketangIT2");
     private final int port = Integer.getInteger("ketang.it2.http.port", 9082);
     private final Path serverDir = wlp.resolve("usr/servers").resolve(name);
+    /** Settings (environment variables) this node has unlike the first. */
+    private final java.util.Map<String, String> settings;
 
-    private SecondNode() {
+    private SecondNode(java.util.Map<String, String> settings) {
+        this.settings = settings;
     }
 
     /** Starts the node afresh (no snapshot of an earlier run) and returns once it reports ready. */
     public static SecondNode start() throws IOException, InterruptedException {
-        SecondNode node = new SecondNode();
+        return start(java.util.Map.of());
+    }
+
+    /** As {@link #start()}, with some settings of its own (e.g. {@code KETANG_GATEWAY_ACK_TIMEOUT_MS}). */
+    public static SecondNode start(java.util.Map<String, String> settings) throws IOException, InterruptedException {
+        SecondNode node = new SecondNode(settings);
         node.deleteSnapshots();
         node.boot();
         return node;
@@ -126,12 +134,14 @@ public final class SecondNode implements AutoCloseable {
                 StandardCopyOption.REPLACE_EXISTING);
         List<String> env = new ArrayList<>();
         for (String line : Files.readAllLines(first.resolve("server.env"), StandardCharsets.UTF_8)) {
-            if (line.startsWith("KETANG_GATEWAY_ALLOWED_ORIGINS=")) {
+            String key = line.contains("=") ? line.substring(0, line.indexOf('=')) : line;
+            if (key.equals("KETANG_GATEWAY_ALLOWED_ORIGINS")) {
                 env.add("KETANG_GATEWAY_ALLOWED_ORIGINS=http://localhost:" + port + ",http://127.0.0.1:" + port);
-            } else {
+            } else if (!settings.containsKey(key)) {
                 env.add(line);
             }
         }
+        settings.forEach((key, value) -> env.add(key + "=" + value));
         Files.write(serverDir.resolve("server.env"), env, StandardCharsets.UTF_8);
         DevServerConfig.install(serverDir);
     }
