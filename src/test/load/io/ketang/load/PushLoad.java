@@ -74,6 +74,17 @@ public final class PushLoad {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
     private final URI base;
+    /**
+     * In a run of several processes ({@link LoadFleet}): this process's part (0 has the teacher and
+     * the server figures), how many parts, and the directory where they meet; part -1 otherwise.
+     */
+    private final int part;
+    private final int parts;
+    private final Path meeting;
+    /** The first student's uin: each part has its own block. */
+    private final long firstUin;
+    /** Deliveries of measured messages (after the warm-up), counted where they arrive. */
+    private final AtomicLong measuredDeliveries = new AtomicLong();
     /** The Ketang nodes students join, in turn ({@code --urls}); the teacher and the REST calls use the first. */
     private final List<URI> nodes;
     /** Every node's server process here, for CPU and heap (summed). */
@@ -123,7 +134,13 @@ public final class PushLoad {
         nodes = java.util.Arrays.stream(args.getOrDefault("urls", args.getOrDefault("url", "http://localhost:9080/")).split(","))
                 .map(String::trim).map(URI::create).toList();
         base = nodes.get(0);
-        students = Integer.parseInt(args.getOrDefault("students", "1000"));
+        part = Integer.parseInt(args.getOrDefault("part", "-1"));
+        parts = Integer.parseInt(args.getOrDefault("parts", "1"));
+        meeting = part >= 0 ? Path.of(args.get("meeting")) : null;
+        int all = Integer.parseInt(args.getOrDefault("students", "1000"));
+        int share = all / parts;
+        students = part == parts - 1 ? all - share * (parts - 1) : part >= 0 ? share : all;
+        firstUin = 100_000L + Math.max(0, part) * (long) share;
         rate = Integer.parseInt(args.getOrDefault("rate", "5"));
         seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
         warmup = Integer.parseInt(args.getOrDefault("warmup", "15"));
@@ -136,7 +153,7 @@ public final class PushLoad {
         joinSpreadMs = Integer.parseInt(args.getOrDefault("join-spread-ms", "10000"));
         serverPids = args.containsKey("server-pid")
                 ? java.util.Arrays.stream(args.get("server-pid").split(",")).map(String::trim).map(Long::valueOf).toList()
-                : libertyPids();
+                : part > 0 ? List.of() : libertyPids();
         serverPid = serverPids.isEmpty() ? 0 : serverPids.get(0);
     }
 
@@ -147,6 +164,10 @@ public final class PushLoad {
                 throw new IllegalArgumentException("options are --name value pairs: " + argv[i]);
             }
             args.put(argv[i].substring(2), argv[i + 1]);
+        }
+        if (Integer.parseInt(args.getOrDefault("processes", "1")) > 1) {
+            LoadFleet.run(args);
+            System.exit(0);
         }
         PushLoad load = new PushLoad(args);
         try {
@@ -162,13 +183,15 @@ public final class PushLoad {
         say("Ketang at %s, room %s: %d students, %d important msgs/s for %d s", nodes.size() == 1 ? base : nodes, room, students,
                 rate, seconds);
         String service = token(900, "service");
-        expect(post("/api/v1/rooms", "{\"room\":\"" + room + "\",\"title\":\"load\",\"teacherUin\":1}", service), 201);
-        expect(post("/api/v1/rooms/" + room + "/open", "", service), 200);
+        if (part < 0) { // a fleet's parts join the room the fleet made
+            expect(post("/api/v1/rooms", "{\"room\":\"" + room + "\",\"title\":\"load\",\"teacherUin\":1}", service), 201);
+            expect(post("/api/v1/rooms/" + room + "/open", "", service), 200);
+        }
         ws.setIdleTimeout(Duration.ofMinutes(5));
         ws.start();
 
         long heapBefore = serverHeapKb();
-        List<String> tokens = studentTokens(100_000);
+        List<String> tokens = studentTokens(firstUin);
         // as a real client does: heartbeats from the welcome on, also while the others still connect, and acks
         timers.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         if (ackMs > 0) {
@@ -178,8 +201,18 @@ public final class PushLoad {
             joinStorm(tokens);
             return;
         }
-        joined.addAll(connectAll(tokens, room, 100_000, 0));
+        joined.addAll(connectAll(tokens, room, firstUin, 0));
         long heapAfter = serverHeapKb();
+        if (part >= 0) {
+            // written whole, then named: the others wake on the name
+            Path tmp = meeting.resolve("tmp-joined-" + part);
+            Files.writeString(tmp, Integer.toString(joined.size()));
+            Files.move(tmp, meeting.resolve("joined-" + part), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (part > 0) {
+            listenOnly();
+            return;
+        }
 
         Student teacher = new Student(-1, room);
         connect(teacher, token(1, "teacher")).get(30, TimeUnit.SECONDS);
@@ -191,6 +224,11 @@ public final class PushLoad {
         if ("class-end".equals(scenario)) {
             classEnd(teacher, service);
             return;
+        }
+        if (part == 0) {
+            say("waiting for the other parts to join …");
+            LoadFleet.await(meeting, names -> names.stream().filter(n -> n.startsWith("joined-")).count() == parts,
+                    Duration.ofMinutes(30));
         }
 
         say("sending (server pid %s); the first %d s warm the JIT and are not in the figures",
@@ -247,10 +285,16 @@ public final class PushLoad {
         if (serverPid > 0) {
             say("server CPU            %.2f cores, %.1f us per delivery", cpu / 1e9 / elapsed,
                     measured == 0 ? 0.0 : cpu / 1e3 / measured);
-            say("server heap           %d KB before, %d KB after connecting: %.1f KB per connection",
-                    heapBefore, heapAfter, (heapAfter - heapBefore) / (double) Math.max(1, joined.size()));
+            if (part < 0) {
+                say("server heap           %d KB before, %d KB after connecting: %.1f KB per connection",
+                        heapBefore, heapAfter, (heapAfter - heapBefore) / (double) Math.max(1, joined.size()));
+            }
         }
         say("load generator CPU    %.2f cores (the same machine: what it uses, the server cannot)", ownCpu / 1e9 / elapsed);
+        if (part == 0) {
+            report(h, expected, Map.of("elapsed-nanos", Long.toString((long) (elapsed * 1e9)), "server-cpu-nanos",
+                    Long.toString(cpu), "own-cpu-nanos", Long.toString(ownCpu)));
+        }
         if (nodes.size() > 1) {
             // every node must count the whole class, wherever each student is connected
             for (URI node : nodes) {
@@ -259,9 +303,56 @@ public final class PushLoad {
                 say("members as %s counts them: HTTP %d %s", node, counts.statusCode(), counts.body());
             }
         }
+        if (part == 0) {
+            Files.writeString(meeting.resolve("done"), "");
+        }
         closing = true;
         joined.forEach(s -> s.session.close());
         teacher.session.close();
+    }
+
+    /**
+     * A fleet's part other than the first: its students receive what the first part's teacher
+     * sends until that part is done, then what is still on its way (30 s at most).
+     */
+    private void listenOnly() throws Exception {
+        say("part %d: %d students in; listening until part 0 is done", part, joined.size());
+        long ownCpuBefore = ownCpuNanos();
+        long started = System.nanoTime();
+        LoadFleet.await(meeting, names -> names.contains("done"), Duration.ofMinutes(60));
+        long expected = (long) rate * (warmup + seconds) * joined.size();
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (deliveries.get() < expected && System.nanoTime() < drainUntil) {
+            synchronized (deliveries) {
+                deliveries.wait(200);
+            }
+        }
+        say("part %d: %d of %d deliveries, closed during the run: %d%s", part, deliveries.get(), expected, closedEarly.get(),
+                closeReasons.isEmpty() ? "" : " " + closeReasons);
+        report(latency.getIntervalHistogram(), expected, Map.of("own-cpu-nanos", Long.toString(ownCpuNanos() - ownCpuBefore),
+                "listened-nanos", Long.toString(System.nanoTime() - started)));
+        closing = true;
+        joined.forEach(s -> s.session.close());
+    }
+
+    /** This part's figures, for the fleet to add up. */
+    private void report(Histogram h, long expected, Map<String, String> more) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buffer);
+        p.setProperty("latency", java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)));
+        p.setProperty("joined", Integer.toString(joined.size()));
+        p.setProperty("closed", Long.toString(closedEarly.get()));
+        p.setProperty("close-reasons", closeReasons.toString());
+        p.setProperty("deliveries", Long.toString(deliveries.get()));
+        p.setProperty("measured", Long.toString(measuredDeliveries.get()));
+        p.setProperty("expected", Long.toString(expected));
+        more.forEach(p::setProperty);
+        Path tmp = meeting.resolve("tmp-result-" + part);
+        try (var out = Files.newBufferedWriter(tmp)) {
+            p.store(out, "part " + part);
+        }
+        Files.move(tmp, meeting.resolve("result-" + part), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
@@ -556,6 +647,9 @@ public final class PushLoad {
                 latency.recordValue(Math.max(0, now - stamp(text, at + MEASURED.length())));
                 n++;
             }
+            if (n > 0) {
+                measuredDeliveries.addAndGet(n);
+            }
             for (int at = text.indexOf(WARMING); at >= 0; at = text.indexOf(WARMING, at + 1)) {
                 n++;
             }
@@ -828,7 +922,7 @@ public final class PushLoad {
      * The pids of the local Liberty servers {@code ketang}, {@code ketang-2}… ({@code mvn -Prun package
      * [-Dketang.nodes=N]} runs them), the first server's first; empty when none is found.
      */
-    private static List<Long> libertyPids() {
+    static List<Long> libertyPids() {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("ws-server.jar")).orElse(false))
                 .map(p -> java.util.Map.entry(p.pid(), p.info().arguments().map(a -> java.util.Arrays.stream(a)
@@ -856,8 +950,14 @@ public final class PushLoad {
 
     /** The servers' heap in use after a full collection, summed over the nodes, in KB (0 when none is known). */
     private long serverHeapKb() throws Exception {
+        // a fleet measures the heap itself, once every part has joined
+        return part >= 0 ? 0 : heapKb(serverPids);
+    }
+
+    /** The heap in use after a full collection, summed over the processes, in KB. */
+    static long heapKb(List<Long> pids) throws Exception {
         long kb = 0;
-        for (long pid : serverPids) {
+        for (long pid : pids) {
             jcmd(pid, "GC.run");
             Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
             kb += m.find() ? Long.parseLong(m.group(1)) : 0;

@@ -1,0 +1,204 @@
+package io.ketang.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * One class spread over several load-generator processes ({@code --processes N}): a process may
+ * hold 20,000 open files on this machine, so 60,000 students need at least four. The fleet makes
+ * the room, starts N {@link PushLoad} parts (each its own block of students over the same
+ * {@code --urls}; part 0 also has the teacher and reads the servers' CPU), measures the servers'
+ * heap once every part has joined, and adds the parts' figures up: deliveries, losses, closes and
+ * one latency histogram merged from theirs (every part stamps and reads {@code System.nanoTime},
+ * which is the machine's monotonic clock for every process on Linux).
+ */
+final class LoadFleet {
+
+    private LoadFleet() {
+    }
+
+    static void run(Map<String, String> args) throws Exception {
+        int processes = Integer.parseInt(args.get("processes"));
+        int students = Integer.parseInt(args.getOrDefault("students", "1000"));
+        String room = args.getOrDefault("room", "load-" + System.currentTimeMillis());
+        URI base = URI.create(args.getOrDefault("urls", args.getOrDefault("url", "http://localhost:9080/")).split(",")[0].trim());
+        say("fleet: %d students in room %s over %d processes", students, room, processes);
+
+        HttpClient http = HttpClient.newHttpClient();
+        String service = devToken(http, base, 900, "service");
+        post(http, base, "/api/v1/rooms", "{\"room\":\"" + room + "\",\"title\":\"load\",\"teacherUin\":1}", service, 201);
+        post(http, base, "/api/v1/rooms/" + room + "/open", "", service, 200);
+        List<Long> servers = PushLoad.libertyPids();
+        long heapBefore = PushLoad.heapKb(servers);
+
+        Path meeting = Files.createTempDirectory("ketang-load-");
+        List<Process> parts = new ArrayList<>();
+        for (int part = 0; part < processes; part++) {
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), PushLoad.class.getName()));
+            args.forEach((name, value) -> {
+                if (!name.equals("processes") && !name.equals("room")) {
+                    command.add("--" + name);
+                    command.add(value);
+                }
+            });
+            command.addAll(List.of("--room", room, "--part", Integer.toString(part), "--parts", Integer.toString(processes),
+                    "--meeting", meeting.toString()));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            parts.add(process);
+            echo(process, "[part " + part + "] ");
+        }
+
+        await(meeting, names -> names.stream().filter(n -> n.startsWith("joined-")).count() == processes, Duration.ofMinutes(30));
+        long joined = 0;
+        for (int part = 0; part < processes; part++) {
+            joined += Long.parseLong(Files.readString(meeting.resolve("joined-" + part)).trim());
+        }
+        long heapAfter = PushLoad.heapKb(servers);
+        for (Process process : parts) {
+            if (!process.waitFor(60, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+        }
+
+        Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        long deliveries = 0;
+        long expected = 0;
+        long measured = 0;
+        long closed = 0;
+        List<String> reasons = new ArrayList<>();
+        Properties first = null;
+        for (int part = 0; part < processes; part++) {
+            Path result = meeting.resolve("result-" + part);
+            if (!Files.exists(result)) {
+                say("part %d left no figures (it failed; see its output above)", part);
+                continue;
+            }
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(result)) {
+                p.load(in);
+            }
+            first = part == 0 ? p : first;
+            latency.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(p.getProperty("latency"))), 0));
+            deliveries += Long.parseLong(p.getProperty("deliveries"));
+            expected += Long.parseLong(p.getProperty("expected"));
+            measured += Long.parseLong(p.getProperty("measured"));
+            closed += Long.parseLong(p.getProperty("closed"));
+            if (!p.getProperty("close-reasons").equals("{}")) {
+                reasons.add("part " + part + " " + p.getProperty("close-reasons"));
+            }
+        }
+        say("");
+        say("fleet of %d processes, room %s", processes, room);
+        say("students connected    %d (closed during the run: %d%s)", joined, closed, reasons.isEmpty() ? "" : ", " + reasons);
+        say("deliveries            %d of %d expected (%d missing)", deliveries, expected, expected - deliveries);
+        if (first != null) {
+            double elapsed = Long.parseLong(first.getProperty("elapsed-nanos")) / 1e9;
+            long cpu = Long.parseLong(first.getProperty("server-cpu-nanos"));
+            say("deliveries/s          %.0f (measured messages, over part 0's %.1f s)", measured / elapsed, elapsed);
+            say("server CPU            %.2f cores, %.1f us per delivery (%d server processes)", cpu / 1e9 / elapsed,
+                    measured == 0 ? 0.0 : cpu / 1e3 / measured, servers.size());
+        }
+        say("latency ms            p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f", ms(latency.getValueAtPercentile(50)),
+                ms(latency.getValueAtPercentile(90)), ms(latency.getValueAtPercentile(99)), ms(latency.getValueAtPercentile(99.9)),
+                ms(latency.getMaxValue()));
+        say("server heap           %d KB before, %d KB with everyone in: %.1f KB per connection", heapBefore, heapAfter,
+                (heapAfter - heapBefore) / (double) Math.max(1, joined));
+    }
+
+    /** Waits until the meeting directory's file names satisfy {@code ready}, woken by each new file. */
+    static void await(Path meeting, Predicate<Set<String>> ready, Duration atMost) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            meeting.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            while (true) {
+                Set<String> names;
+                try (var files = Files.list(meeting)) {
+                    names = files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+                }
+                if (ready.test(names)) {
+                    return;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("gave up waiting in " + meeting + " (it has " + new TreeSet<>(names) + ")");
+                }
+                WatchKey key = watch.poll(Math.min(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        }
+    }
+
+    private static void echo(Process process, String prefix) {
+        Thread pump = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    System.out.println(prefix + line);
+                }
+            } catch (IOException gone) {
+                // the part ended
+            }
+        }, "fleet-echo");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    private static String devToken(HttpClient http, URI base, long uin, String role) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/dev/tokens")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"uin\":" + uin + ",\"bid\":\"load\",\"role\":\"" + role + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("dev token: HTTP " + r.statusCode() + " (are dev tokens enabled?)");
+        }
+        String body = r.body();
+        int at = body.indexOf("\"token\":\"") + 9;
+        return body.substring(at, body.indexOf('"', at));
+    }
+
+    private static void post(HttpClient http, URI base, String path, String json, String bearer, int status) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != status) {
+            throw new IllegalStateException(path + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(format, args));
+        System.out.flush();
+    }
+}
