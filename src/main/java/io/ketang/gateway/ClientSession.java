@@ -35,17 +35,14 @@ final class ClientSession {
     volatile long lastHeartbeat;
     /** When the frame being handled now arrived (System.nanoTime), 0 when none: no heartbeat timeout meanwhile. */
     volatile long handlingSince;
-    /** Set when the socket is closed for silence, so its exits say timeout. */
-    volatile boolean timedOut;
     /**
-     * Set when a newer login of the same user on the same terminal took over (4409): the rooms'
-     * members and the exits are the newer session's business, not this one's.
+     * Why the server decided to close this socket, null while it has not: the first decision holds
+     * (a session cut off for silence is not closed again for being slow), and says what the rooms
+     * hear (a timeout, or nothing at all for a session a newer login replaced).
      */
-    volatile boolean replaced;
+    private final java.util.concurrent.atomic.AtomicReference<Disconnect> disconnect = new java.util.concurrent.atomic.AtomicReference<>();
     /** Set while a renewal of its registry entry is under way. */
     final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Set when the socket is closed because a write to it was stuck (the client stopped reading). */
-    volatile boolean stalledOut;
     /**
      * Since when (System.nanoTime) this session has been sent an important message and has not
      * acked since; 0 when nothing awaits an ack. A client acks every few seconds (the protocol),
@@ -72,6 +69,16 @@ final class ClientSession {
 
     boolean authenticated() {
         return identity != null;
+    }
+
+    /** Records why the server closes this socket; false when it had decided so already, for whatever reason. */
+    boolean decide(Disconnect why) {
+        return disconnect.compareAndSet(null, why);
+    }
+
+    /** Why the server closes this socket, null when it has not decided to (the client closed, or it is open). */
+    Disconnect disconnect() {
+        return disconnect.get();
     }
 
     /** An important message went to this client at {@code now}: it is to ack it. */

@@ -131,4 +131,10 @@ final class Frames {
     static String error(Long id, ErrorCode code, String message) {
         return reply("error", id).add("code", code.name()).add("message", message).build().toString();
     }
+
+    /** {@code RATE_LIMITED}, with when to try again. */
+    static String rateLimited(Long id, String message, long retryAfterMs) {
+        return reply("error", id).add("code", ErrorCode.RATE_LIMITED.name()).add("message", message)
+                .add("retryAfterMs", retryAfterMs).build().toString();
+    }
 }

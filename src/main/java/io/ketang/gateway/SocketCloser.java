@@ -61,19 +61,19 @@ class SocketCloser {
     }
 
     /** Closes the socket with the code soon, on a closer thread; the caller never waits on it. */
-    void close(Session socket, int code, String phrase) {
+    void close(Session socket, Disconnect why) {
         try {
-            closing.execute(() -> closeNow(socket, code, phrase));
+            closing.execute(() -> closeNow(socket, why));
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            closeNow(socket, code, phrase);
+            closeNow(socket, why);
         }
     }
 
     /** Closes the socket on the calling thread: for the shutdown drain, which must finish before the JVM goes. */
-    static void closeNow(Session socket, int code, String phrase) {
+    static void closeNow(Session socket, Disconnect why) {
         try {
             if (socket.isOpen()) {
-                socket.close(CloseCodes.reason(code, phrase));
+                socket.close(why.reason());
             }
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.FINE, "close failed: {0}", e.toString());
