@@ -80,6 +80,10 @@ class PushFailuresIT {
             kafka.stop();
             try {
                 teacher.send("{\"type\":\"send\",\"id\":9,\"room\":\"kdown-1\",\"kind\":\"signal\",\"body\":{}}");
+                // the send waits for Kafka, the teacher's connection does not: its next frame is answered at once
+                teacher.send("{\"type\":\"hb\"}");
+                JsonObject first = teacher.next(f -> "hb".equals(f.getString("type")) || f.containsKey("id"), Duration.ofSeconds(3));
+                assertThat(first.getString("type")).as("the heartbeat's reply comes before the send's").isEqualTo("hb");
                 // the producer gives up after its delivery timeout (8 s on the test server)
                 JsonObject refused = teacher.next(f -> f.containsKey("id") && f.getInt("id") == 9, Duration.ofSeconds(60));
                 assertThat(refused.getString("type")).isEqualTo("error");

@@ -81,8 +81,10 @@ final class LoadFleet {
             joined += Long.parseLong(Files.readString(meeting.resolve("joined-" + part)).trim());
         }
         long heapAfter = PushLoad.heapKb(servers);
+        await(meeting, names -> names.stream().filter(n -> n.startsWith("result-")).count() == processes, Duration.ofMinutes(60));
+        String classEnd = classEnd(http, args, room, service, servers, meeting);
         for (Process process : parts) {
-            if (!process.waitFor(60, TimeUnit.MINUTES)) {
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
             }
         }
@@ -92,6 +94,11 @@ final class LoadFleet {
         long expected = 0;
         long measured = 0;
         long closed = 0;
+        long chatSent = 0;
+        long chatAdmitted = 0;
+        long chatItems = 0;
+        long chatDropped = 0;
+        List<String> chatReplies = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         Properties first = null;
         for (int part = 0; part < processes; part++) {
@@ -110,6 +117,13 @@ final class LoadFleet {
             expected += Long.parseLong(p.getProperty("expected"));
             measured += Long.parseLong(p.getProperty("measured"));
             closed += Long.parseLong(p.getProperty("closed"));
+            chatSent += Long.parseLong(p.getProperty("chat-sent", "0"));
+            chatAdmitted += Long.parseLong(p.getProperty("chat-admitted", "0"));
+            chatItems += Long.parseLong(p.getProperty("chat-items", "0"));
+            chatDropped += Long.parseLong(p.getProperty("chat-dropped", "0"));
+            if (!p.getProperty("chat-replies", "{}").equals("{}")) {
+                chatReplies.add("part " + part + " " + p.getProperty("chat-replies"));
+            }
             if (!p.getProperty("close-reasons").equals("{}")) {
                 reasons.add("part " + part + " " + p.getProperty("close-reasons"));
             }
@@ -130,6 +144,74 @@ final class LoadFleet {
                 ms(latency.getMaxValue()));
         say("server heap           %d KB before, %d KB with everyone in: %.1f KB per connection", heapBefore, heapAfter,
                 (heapAfter - heapBefore) / (double) Math.max(1, joined));
+        if (chatSent > 0) {
+            say("chat                  %d sent, %d admitted (%s); %d items reached students, %d told left out (sampled)",
+                    chatSent, chatAdmitted, chatReplies, chatItems, chatDropped);
+        }
+        say("%s", classEnd);
+    }
+
+    /**
+     * The end of the class: every part closes its students at once (the bell); how long until no
+     * node counts anyone in the room, and the servers' threads before and at their peak.
+     */
+    private static String classEnd(HttpClient http, Map<String, String> args, String room, String service, List<Long> servers,
+                                   Path meeting) throws Exception {
+        List<URI> nodes = java.util.Arrays.stream(args.getOrDefault("urls", args.getOrDefault("url", "http://localhost:9080/")).split(","))
+                .map(String::trim).map(URI::create).toList();
+        long threadsBefore = threads(servers);
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(threadsBefore);
+        var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(threads(servers), Math::max), 0, 100, TimeUnit.MILLISECONDS);
+        long bell = System.nanoTime();
+        Files.writeString(meeting.resolve("bell"), "");
+        say("the bell: every part closes its students");
+        long deadline = bell + TimeUnit.SECONDS.toNanos(300);
+        List<Integer> totals = List.of();
+        try {
+            while (System.nanoTime() < deadline) {
+                List<Integer> now = new ArrayList<>();
+                for (URI node : nodes) {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(node.resolve("/api/v1/rooms/" + room + "/counts"))
+                            .header("Authorization", "Bearer " + service).build(), HttpResponse.BodyHandlers.ofString());
+                    String body = r.body();
+                    int at = body.indexOf("\"total\":");
+                    now.add(r.statusCode() == 200 && at >= 0 ? Integer.parseInt(body.substring(at + 8).split("[,}]")[0].trim()) : -1);
+                }
+                totals = now;
+                say("  %.0f s after the bell: members counted by each node %s, server threads %d (peak %d)",
+                        (System.nanoTime() - bell) / 1e9, now, threads(servers), peak.get());
+                if (now.stream().allMatch(t -> t == 0)) {
+                    break;
+                }
+                TimeUnit.SECONDS.sleep(1); // polling the nodes' counts, bounded by the deadline
+            }
+        } finally {
+            sampler.shutdownNow();
+        }
+        double after = (System.nanoTime() - bell) / 1e9;
+        return totals.stream().allMatch(t -> t == 0)
+                ? String.format("class end             every node counts 0 members %.1f s after the bell; server threads %d before, peak %d",
+                        after, threadsBefore, peak.get())
+                : String.format("class end             members still counted %.0f s after the bell: %s; server threads %d before, peak %d",
+                        after, totals, threadsBefore, peak.get());
+    }
+
+    /** The servers' threads, summed, from /proc. */
+    private static long threads(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("Threads:")) {
+                        sum += Long.parseLong(line.substring(8).trim());
+                    }
+                }
+            } catch (IOException gone) {
+                // a server gone
+            }
+        }
+        return sum;
     }
 
     /** Waits until the meeting directory's file names satisfy {@code ready}, woken by each new file. */

@@ -127,6 +127,21 @@ public final class PushLoad {
     private final int ackMs;
     private final int stay;
     private final int joinSpreadMs;
+    /** The share of students who chat while the teacher sends ({@code --chat-percent}), each once every {@code --chat-every-ms}. */
+    private final double chatPercent;
+    private final int chatEveryMs;
+    /** Until when (System.nanoTime) the chatters chat: set by the first of the teacher's messages to arrive, 0 before. */
+    private final AtomicLong chatUntil = new AtomicLong();
+    private final List<Student> chatters = new ArrayList<>();
+    /** Chat frames' ids start here, so their replies are told apart. */
+    private static final int CHAT_IDS = 1_000_000;
+    /** Replies to chat ({@code sent} or the error's code), chat items that reached students, and items the server said it left out. */
+    private final Map<String, AtomicLong> chatReplies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong chatItems = new AtomicLong();
+    private final AtomicLong chatDropped = new AtomicLong();
+    private final AtomicLong chatSent = new AtomicLong();
+    private static final String DROPPED = "\"dropped\":";
+    private static final String CHAT_ITEM = "\"kind\":\"chat\"";
     /** Every student welcomed so far: they heartbeat from then on. */
     private final java.util.Queue<Student> beating = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -151,6 +166,8 @@ public final class PushLoad {
         ackMs = Integer.parseInt(args.getOrDefault("ack-ms", "1000"));
         stay = Integer.parseInt(args.getOrDefault("stay", "140"));
         joinSpreadMs = Integer.parseInt(args.getOrDefault("join-spread-ms", "10000"));
+        chatPercent = Double.parseDouble(args.getOrDefault("chat-percent", "0"));
+        chatEveryMs = Integer.parseInt(args.getOrDefault("chat-every-ms", "5000"));
         serverPids = args.containsKey("server-pid")
                 ? java.util.Arrays.stream(args.get("server-pid").split(",")).map(String::trim).map(Long::valueOf).toList()
                 : part > 0 ? List.of() : libertyPids();
@@ -202,6 +219,14 @@ public final class PushLoad {
             return;
         }
         joined.addAll(connectAll(tokens, room, firstUin, 0));
+        if (chatPercent > 0) {
+            int every = (int) Math.max(1, Math.round(100 / chatPercent));
+            for (int i = 0; i < joined.size(); i += every) {
+                chatters.add(joined.get(i));
+            }
+            timers.scheduleAtFixedRate(this::chat, 100, 100, TimeUnit.MILLISECONDS);
+            say("%d chatters, each chatting once every %d ms while the teacher sends", chatters.size(), chatEveryMs);
+        }
         long heapAfter = serverHeapKb();
         if (part >= 0) {
             // written whole, then named: the others wake on the name
@@ -291,6 +316,7 @@ public final class PushLoad {
             }
         }
         say("load generator CPU    %.2f cores (the same machine: what it uses, the server cannot)", ownCpu / 1e9 / elapsed);
+        sayChat();
         if (part == 0) {
             report(h, expected, Map.of("elapsed-nanos", Long.toString((long) (elapsed * 1e9)), "server-cpu-nanos",
                     Long.toString(cpu), "own-cpu-nanos", Long.toString(ownCpu)));
@@ -305,6 +331,7 @@ public final class PushLoad {
         }
         if (part == 0) {
             Files.writeString(meeting.resolve("done"), "");
+            awaitBell();
         }
         closing = true;
         joined.forEach(s -> s.session.close());
@@ -329,10 +356,25 @@ public final class PushLoad {
         }
         say("part %d: %d of %d deliveries, closed during the run: %d%s", part, deliveries.get(), expected, closedEarly.get(),
                 closeReasons.isEmpty() ? "" : " " + closeReasons);
+        sayChat();
         report(latency.getIntervalHistogram(), expected, Map.of("own-cpu-nanos", Long.toString(ownCpuNanos() - ownCpuBefore),
                 "listened-nanos", Long.toString(System.nanoTime() - started)));
+        awaitBell();
         closing = true;
         joined.forEach(s -> s.session.close());
+    }
+
+    /** A fleet's parts close their students together, when the fleet rings the bell (it times the end of the class). */
+    private void awaitBell() throws Exception {
+        say("part %d: waiting for the bell", part);
+        LoadFleet.await(meeting, names -> names.contains("bell"), Duration.ofMinutes(10));
+    }
+
+    private void sayChat() {
+        if (chatPercent > 0) {
+            say("chat                  %d sent by %d chatters, replies %s; %d chat items reached students, %d told left out (sampled)",
+                    chatSent.get(), chatters.size(), chatReplies, chatItems.get(), chatDropped.get());
+        }
     }
 
     /** This part's figures, for the fleet to add up. */
@@ -347,6 +389,11 @@ public final class PushLoad {
         p.setProperty("deliveries", Long.toString(deliveries.get()));
         p.setProperty("measured", Long.toString(measuredDeliveries.get()));
         p.setProperty("expected", Long.toString(expected));
+        p.setProperty("chat-sent", Long.toString(chatSent.get()));
+        p.setProperty("chat-admitted", Long.toString(chatReplies.getOrDefault("sent", new AtomicLong()).get()));
+        p.setProperty("chat-replies", chatReplies.toString());
+        p.setProperty("chat-items", Long.toString(chatItems.get()));
+        p.setProperty("chat-dropped", Long.toString(chatDropped.get()));
         more.forEach(p::setProperty);
         Path tmp = meeting.resolve("tmp-result-" + part);
         try (var out = Files.newBufferedWriter(tmp)) {
@@ -609,6 +656,8 @@ public final class PushLoad {
         /** Set when the student closes on purpose (the bell): its close is expected, and timed. */
         volatile boolean leaving;
         volatile long connectingSince;
+        /** Chat frames this student sent. */
+        int chats;
 
         Student(long uin, String room) {
             this.uin = uin;
@@ -634,7 +683,10 @@ public final class PushLoad {
             if (text.indexOf("\"msg\"") >= 0) {
                 noteSeqs(text);
             }
-            if ((stormId > 0 || uin < 0) && (text.contains("\"sent\"") || text.contains("\"error\""))) {
+            if (text.indexOf("\"batch\"") >= 0) {
+                countChat(text);
+            }
+            if ((stormId > 0 || uin < 0 || chatUntil.get() != 0) && (text.contains("\"sent\"") || text.contains("\"error\""))) {
                 replied(text);
             }
             if (uin < 0 || text.indexOf("\"msg\"") < 0) {
@@ -649,6 +701,10 @@ public final class PushLoad {
             }
             if (n > 0) {
                 measuredDeliveries.addAndGet(n);
+            }
+            if (chatPercent > 0 && chatUntil.get() == 0 && text.indexOf(SEQ) >= 0) {
+                // the teacher started: chat for as long as the teacher sends
+                chatUntil.compareAndSet(0, now + TimeUnit.SECONDS.toNanos(warmup + seconds));
             }
             for (int at = text.indexOf(WARMING); at >= 0; at = text.indexOf(WARMING, at + 1)) {
                 n++;
@@ -697,12 +753,28 @@ public final class PushLoad {
                 int id = f.getInt("id");
                 if (uin < 0) {
                     answers.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(f);
+                } else if (id >= CHAT_IDS) {
+                    chatReplies.computeIfAbsent("sent".equals(type) ? "sent" : f.getString("code"), k -> new AtomicLong()).incrementAndGet();
                 } else if (id == stormId) {
                     replyTimes.recordValue(Math.max(0, now - askedAt));
                     replies.computeIfAbsent("sent".equals(type) ? "answered" : f.getString("code"), k -> new AtomicLong()).incrementAndGet();
                     lastReplyAt.accumulateAndGet(now, Math::max);
                 }
             }
+        }
+
+        /** Chat items in a batch (or several, in a {@code frames} envelope), and what the server said it left out of them. */
+        private void countChat(String text) {
+            long items = 0;
+            for (int at = text.indexOf(CHAT_ITEM); at >= 0; at = text.indexOf(CHAT_ITEM, at + 1)) {
+                items++;
+            }
+            long dropped = 0;
+            for (int at = text.indexOf(DROPPED); at >= 0; at = text.indexOf(DROPPED, at + 1)) {
+                dropped += stamp(text, at + DROPPED.length());
+            }
+            chatItems.addAndGet(items);
+            chatDropped.addAndGet(dropped);
         }
 
         /** Sends a frame of the teacher's and waits for its reply. */
@@ -862,6 +934,27 @@ public final class PushLoad {
                     s.sendText("{\"type\":\"ack\",\"room\":\"" + student.room + "\",\"seq\":" + held + "}", Callback.NOOP);
                     student.acked = held;
                 }
+            }
+        }
+    }
+
+    private long chatTicks;
+
+    /** Each chatter says something once every {@code --chat-every-ms}, spread over it in ticks of 100 ms. */
+    private void chat() {
+        long until = chatUntil.get();
+        if (until == 0 || System.nanoTime() > until) {
+            return;
+        }
+        int ticks = Math.max(1, chatEveryMs / 100);
+        long tick = chatTicks++ % ticks;
+        for (int i = 0; i < chatters.size(); i++) {
+            Student student = chatters.get(i);
+            Session s = student.session;
+            if (i % ticks == tick && s != null && s.isOpen()) {
+                s.sendText("{\"type\":\"send\",\"id\":" + (CHAT_IDS + student.chats++) + ",\"room\":\"" + student.room
+                        + "\",\"kind\":\"chat\",\"body\":{\"text\":\"question " + student.chats + "\"}}", Callback.NOOP);
+                chatSent.incrementAndGet();
             }
         }
     }

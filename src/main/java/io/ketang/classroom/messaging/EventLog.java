@@ -15,7 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import io.ketang.platform.messaging.AckedSends;
+import io.ketang.platform.messaging.KafkaSender;
 import io.ketang.shared.RoomRef;
 
 /**
@@ -25,6 +25,9 @@ import io.ketang.shared.RoomRef;
  */
 @ApplicationScoped
 public class EventLog {
+
+    @Inject
+    KafkaSender sender;
 
     private static final Logger LOG = Logger.getLogger(EventLog.class.getName());
 
@@ -50,7 +53,7 @@ public class EventLog {
         if (detail != null) {
             detail.forEach(event::add);
         }
-        AckedSends.send(events, new ProducerRecord<>(topic, room.key(), event.build().toString())).whenComplete((ok, failure) -> {
+        sender.send(events, new ProducerRecord<>(topic, room.key(), event.build().toString())).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.log(Level.FINE, "An event was not published: {0}", failure.toString());
             }

@@ -14,13 +14,16 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import io.ketang.heartbeat.api.Beat;
 import io.ketang.heartbeat.api.ExitReason;
 import io.ketang.heartbeat.internal.BeatKey;
-import io.ketang.platform.messaging.AckedSends;
+import io.ketang.platform.messaging.KafkaSender;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
 
 /** Writes merged heartbeats (keyed by bid/room/uin, so each has one owner) and exit notifications (keyed by bid). */
 @ApplicationScoped
 public class HeartbeatChannel {
+
+    @Inject
+    KafkaSender sender;
 
     @Inject
     @Channel("heartbeats-out")
@@ -50,7 +53,7 @@ public class HeartbeatChannel {
                 HeartbeatRecords.exit(room, uin, terminal, reason, System.currentTimeMillis())));
     }
 
-    private static CompletionStage<Void> send(Emitter<ProducerRecord<String, String>> emitter, ProducerRecord<String, String> record) {
-        return AckedSends.send(emitter, record);
+    private CompletionStage<Void> send(Emitter<ProducerRecord<String, String>> emitter, ProducerRecord<String, String> record) {
+        return sender.send(emitter, record);
     }
 }

@@ -12,13 +12,16 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.ketang.membership.internal.MemberEntry;
-import io.ketang.platform.messaging.AckedSends;
+import io.ketang.platform.messaging.KafkaSender;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
 
 /** Writes session entries to the compacted members topic: a value to join, a tombstone to leave. */
 @ApplicationScoped
 public class MemberLog {
+
+    @Inject
+    KafkaSender sender;
 
     @Inject
     @Channel("members-out")
@@ -38,6 +41,6 @@ public class MemberLog {
     }
 
     private CompletionStage<Void> send(String key, String value) {
-        return AckedSends.send(emitter, new ProducerRecord<>(topic, key, value));
+        return sender.send(emitter, new ProducerRecord<>(topic, key, value));
     }
 }

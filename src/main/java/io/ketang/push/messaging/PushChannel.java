@@ -15,7 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import io.ketang.platform.messaging.AckedSends;
+import io.ketang.platform.messaging.KafkaSender;
 import io.ketang.push.api.RoomControl;
 import io.ketang.push.api.RoomControlArrived;
 import io.ketang.push.api.Target;
@@ -28,6 +28,9 @@ import io.ketang.shared.RoomRef;
  */
 @ApplicationScoped
 public class PushChannel {
+
+    @Inject
+    KafkaSender sender;
 
     private static final Logger LOG = Logger.getLogger(PushChannel.class.getName());
 
@@ -61,7 +64,7 @@ public class PushChannel {
 
     /** To users wherever they are: keyed by business, so one user's messages keep their order. */
     public CompletionStage<Void> toUsers(String bid, java.util.Set<Long> uins, String frame) {
-        return AckedSends.send(emitter, new ProducerRecord<>(topic, bid + "/@users", PushPayload.toUsers(bid, uins, frame)));
+        return sender.send(emitter, new ProducerRecord<>(topic, bid + "/@users", PushPayload.toUsers(bid, uins, frame)));
     }
 
     public CompletionStage<Void> control(RoomControl control) {
@@ -69,7 +72,7 @@ public class PushChannel {
     }
 
     private CompletionStage<Void> send(RoomRef room, String value) {
-        return AckedSends.send(emitter, new ProducerRecord<>(topic, room.key(), value));
+        return sender.send(emitter, new ProducerRecord<>(topic, room.key(), value));
     }
 
     @Incoming("push-in")
