@@ -18,9 +18,15 @@ public final class BatchMerger {
 
     /** One room's window. Guarded by itself. */
     private static final class Window {
+        /** When its first item came (System.nanoTime). */
+        final long openedAt;
         final List<String> items = new ArrayList<>();
         long seen;
         boolean closed;
+
+        Window(long openedAt) {
+            this.openedAt = openedAt;
+        }
     }
 
     /** A window's contents: the items kept and how many were left out. */
@@ -39,8 +45,13 @@ public final class BatchMerger {
 
     /** Adds an encoded item to its room's current window. */
     public void add(RoomRef room, String item) {
+        add(room, item, System.nanoTime());
+    }
+
+    /** Adds an encoded item at {@code nowNanos}: a room without a window opens one then. */
+    public void add(RoomRef room, String item, long nowNanos) {
         while (true) {
-            Window w = windows.computeIfAbsent(room, r -> new Window());
+            Window w = windows.computeIfAbsent(room, r -> new Window(nowNanos));
             synchronized (w) {
                 if (w.closed) {
                     continue; // drained under our feet: the next window takes it
@@ -61,8 +72,20 @@ public final class BatchMerger {
 
     /** Closes every window and returns what they held. */
     public List<Batch> drain() {
+        return drain(Long.MAX_VALUE, room -> 0);
+    }
+
+    /**
+     * Closes the windows that have been open for their room's length by {@code nowNanos} and
+     * returns what they held; the others go on filling.
+     */
+    public List<Batch> drain(long nowNanos, java.util.function.ToLongFunction<RoomRef> lengthNanos) {
         List<Batch> batches = new ArrayList<>();
-        for (RoomRef room : windows.keySet()) {
+        for (Map.Entry<RoomRef, Window> open : windows.entrySet()) {
+            RoomRef room = open.getKey();
+            if (nowNanos - open.getValue().openedAt < lengthNanos.applyAsLong(room)) {
+                continue;
+            }
             Window w = windows.remove(room);
             if (w == null) {
                 continue;

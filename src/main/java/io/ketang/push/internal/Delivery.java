@@ -57,6 +57,19 @@ public class Delivery {
     @ConfigProperty(name = "ketang.push.batch-max-items", defaultValue = "100")
     int maxItems;
 
+    /**
+     * The most batch frames a room's unimportant messages may cost a second across the cluster:
+     * a room of more members than this × window gets longer windows, so that each member gets a
+     * batch less often (and the batch holds at most {@code batch-max-items}). A class of 60,000
+     * hears its chat every 1.2 s; one of 1,000 every 200 ms.
+     */
+    @Inject
+    @ConfigProperty(name = "ketang.push.batch-frames-per-sec", defaultValue = "50000")
+    long framesPerSec;
+
+    @Inject
+    io.ketang.membership.api.Memberships memberships;
+
     /** The seqs this node delivered per room (the highest and a window below it). */
     private final Map<RoomRef, DeliveredSeqs> delivered = new ConcurrentHashMap<>();
     private BatchMerger merger;
@@ -76,6 +89,24 @@ public class Delivery {
         if (flushing != null) {
             flushing.cancel(false);
         }
+    }
+
+    /** The room's window: the base one, or longer for a room whose members would get more than {@code batch-frames-per-sec} batches. */
+    long windowNanos(RoomRef room) {
+        return windowNanos(windowMs, framesPerSec, memberships.count(room));
+    }
+
+    /**
+     * How long the room's window stays open: {@code members} batch frames per window must stay
+     * within {@code framesPerSec}, so the window lasts at least {@code members / framesPerSec}
+     * seconds. A room within that at the base window is drained at every flush (0), as before;
+     * a longer window is due half a base window early, since flushes come once a base window
+     * and it goes at the flush nearest its length.
+     */
+    static long windowNanos(long baseMs, long framesPerSec, int members) {
+        long base = TimeUnit.MILLISECONDS.toNanos(baseMs);
+        long needed = members * TimeUnit.SECONDS.toNanos(1) / Math.max(1, framesPerSec);
+        return needed <= base ? 0 : needed - base / 2;
     }
 
     /** An important message; skipped when this node already delivered its seq. */
@@ -103,7 +134,7 @@ public class Delivery {
 
     private void flush() {
         try {
-            for (BatchMerger.Batch batch : merger.drain()) {
+            for (BatchMerger.Batch batch : merger.drain(System.nanoTime(), this::windowNanos)) {
                 StringBuilder frame = new StringBuilder(64 + batch.items().size() * 96)
                         .append("{\"type\":\"batch\",\"room\":\"").append(batch.room().room()).append("\",\"items\":[");
                 for (int i = 0; i < batch.items().size(); i++) {
