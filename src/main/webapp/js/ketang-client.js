@@ -31,7 +31,8 @@
       this.clientName = client;
       this.ackEveryMs = ackEveryMs;
       this.maxBackoffMs = maxBackoffMs;
-      this.rooms = new Map();   // room -> { held: last seq held with no gap, pending: Map(seq -> msg) }
+      // room -> { held: last seq held with no gap, pending: Map(seq -> msg), ackEveryMs: the room's ack pace, ackedAt }
+      this.rooms = new Map();
       this.calls = new Map();   // frame id -> { resolve, reject }
       this.nextId = 1;
       this.attempt = 0;
@@ -52,7 +53,7 @@
 
     /** Joins a room; after a reconnect the client rejoins it by itself, with `since`. */
     join(room) {
-      if (!this.rooms.has(room)) this.rooms.set(room, { held: null, pending: new Map() });
+      if (!this.rooms.has(room)) this.rooms.set(room, { held: null, pending: new Map(), ackEveryMs: 0, ackedAt: 0 });
       return this.joinFrame(room);
     }
 
@@ -154,6 +155,7 @@
         case 'joined': {
           const state = this.rooms.get(f.room);
           if (state) {
+            state.ackEveryMs = f.ackEveryMs || 0;
             if (f.recovered === false) {
               state.held = f.seq;           // start over from the head: the page reloads the room's state
               state.pending.clear();
@@ -180,6 +182,7 @@
           break;
         case 'ack': {
           const state = this.rooms.get(f.room);
+          if (state && f.ackEveryMs) state.ackEveryMs = f.ackEveryMs;
           if (state && state.held !== null && f.head > state.held) this.pull(f.room);
           break;
         }
@@ -215,9 +218,13 @@
       if (state && state.held !== null) this.raw({ type: 'pull', id: this.nextId++, room, after: state.held, limit: 500 });
     }
 
+    /** Acks each room at its pace: every ackEveryMs, or as seldom as the server asks (a large class). */
     ackAll() {
+      const now = Date.now();
       for (const [room, state] of this.rooms) {
-        if (state.held !== null) this.raw({ type: 'ack', room, seq: state.held });
+        if (state.held === null || now - state.ackedAt < state.ackEveryMs - this.ackEveryMs / 2) continue;
+        state.ackedAt = now;
+        this.raw({ type: 'ack', room, seq: state.held });
       }
     }
 

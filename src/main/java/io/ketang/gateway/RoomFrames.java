@@ -147,7 +147,8 @@ class RoomFrames {
         var joined = Frames.reply("joined", id)
                 .add("room", ref.room())
                 .add("seq", missed.head())
-                .add("members", memberships.count(ref) + (listed ? 1 : 0));
+                .add("members", memberships.count(ref) + (listed ? 1 : 0))
+                .add("ackEveryMs", ackEveryMs(ref));
         if (since >= 0) {
             joined.add("recovered", missed.complete())
                     .add("more", missed.more())
@@ -322,7 +323,17 @@ class RoomFrames {
             session.writer.confirmed();
             session.ackedInTime();
         }
-        session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", head).build().toString());
+        session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", head)
+                .add("ackEveryMs", ackEveryMs(room)).build().toString());
+    }
+
+    /**
+     * How often the room's members should ack, told in {@code joined} and in each ack's reply (the
+     * room grows): the push context's pace for the room's size, and always at least three acks
+     * within the ack timeout, so a client that keeps the pace is never cut off for not acking.
+     */
+    private long ackEveryMs(RoomRef room) {
+        return Math.min(pushes.ackEveryMs(room), Math.max(1_000, settings.ackTimeoutMs() / 3));
     }
 
     /** Important messages after a seq, from the room's history: how a client fills a gap. */

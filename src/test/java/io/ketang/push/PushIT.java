@@ -77,6 +77,7 @@ class PushIT {
                 back.send("{\"type\":\"join\",\"id\":2,\"room\":\"seq-1\",\"since\":{\"seq\":100}}");
                 JsonObject joined = back.next(f -> "joined".equals(f.getString("type")));
                 assertThat(joined.getBoolean("recovered")).isTrue();
+                assertThat(joined.getJsonNumber("ackEveryMs").longValue()).isEqualTo(1_000);
                 assertThat(joined.getJsonNumber("seq").longValue()).isEqualTo(250);
                 recover(joined, flakyHeld);
 
@@ -90,6 +91,8 @@ class PushIT {
             steady.send("{\"type\":\"ack\",\"room\":\"seq-1\",\"seq\":300}");
             JsonObject ack = steady.next(f -> "ack".equals(f.getString("type")));
             assertThat(ack.getJsonNumber("head").longValue()).isEqualTo(300);
+            // and the pace to ack at: a class of three acks every second, as told at the join
+            assertThat(ack.getJsonNumber("ackEveryMs").longValue()).isEqualTo(1_000);
         }
     }
 

@@ -96,6 +96,7 @@ final class LoadFleet {
         long measured = 0;
         long closed = 0;
         long chatSent = 0;
+        long acksSent = 0;
         long chatAdmitted = 0;
         long chatItems = 0;
         long chatDropped = 0;
@@ -119,6 +120,7 @@ final class LoadFleet {
             measured += Long.parseLong(p.getProperty("measured"));
             closed += Long.parseLong(p.getProperty("closed"));
             chatSent += Long.parseLong(p.getProperty("chat-sent", "0"));
+            acksSent += Long.parseLong(p.getProperty("acks-sent", "0"));
             chatAdmitted += Long.parseLong(p.getProperty("chat-admitted", "0"));
             chatItems += Long.parseLong(p.getProperty("chat-items", "0"));
             chatDropped += Long.parseLong(p.getProperty("chat-dropped", "0"));
@@ -145,6 +147,7 @@ final class LoadFleet {
                 ms(latency.getMaxValue()));
         say("server heap           %d KB before, %d KB with everyone in: %.1f KB per connection", heapBefore, heapAfter,
                 (heapAfter - heapBefore) / (double) Math.max(1, joined));
+        say("acks                  %d sent by the students, at the server's pace", acksSent);
         if (chatSent > 0) {
             say("chat                  %d sent, %d admitted (%s); %d items reached students, %d told left out (sampled)",
                     chatSent, chatAdmitted, chatReplies, chatItems, chatDropped);

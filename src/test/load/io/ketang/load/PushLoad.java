@@ -142,7 +142,11 @@ public final class PushLoad {
     private final AtomicLong chatItems = new AtomicLong();
     private final AtomicLong chatDropped = new AtomicLong();
     private final AtomicLong chatSent = new AtomicLong();
+    /** Acks the students sent, at the pace the server asked for. */
+    private final AtomicLong acksSent = new AtomicLong();
     private static final String DROPPED = "\"dropped\":";
+    /** The room's ack pace, in {@code joined} and in each ack's reply. */
+    private static final String ACK_EVERY = "\"ackEveryMs\":";
     private static final String CHAT_ITEM = "\"kind\":\"chat\"";
     /** Every student welcomed so far: they heartbeat from then on. */
     private final java.util.Queue<Student> beating = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -318,6 +322,7 @@ public final class PushLoad {
             }
         }
         say("load generator CPU    %.2f cores (the same machine: what it uses, the server cannot)", ownCpu / 1e9 / elapsed);
+        say("acks                  %d sent by the students, at the server's pace", acksSent.get());
         sayChat();
         if (part == 0) {
             report(h, expected, Map.of("elapsed-nanos", Long.toString((long) (elapsed * 1e9)), "server-cpu-nanos",
@@ -361,8 +366,8 @@ public final class PushLoad {
                 deliveries.wait(200);
             }
         }
-        say("part %d: %d of %d deliveries, closed during the run: %d%s", part, deliveries.get(), expected, closedEarly.get(),
-                closeReasons.isEmpty() ? "" : " " + closeReasons);
+        say("part %d: %d of %d deliveries, closed during the run: %d%s; %d acks sent", part, deliveries.get(), expected,
+                closedEarly.get(), closeReasons.isEmpty() ? "" : " " + closeReasons, acksSent.get());
         sayChat();
         report(latency.getIntervalHistogram(), expected, Map.of("own-cpu-nanos", Long.toString(ownCpuNanos() - ownCpuBefore),
                 "listened-nanos", Long.toString(System.nanoTime() - started)));
@@ -397,6 +402,7 @@ public final class PushLoad {
         p.setProperty("measured", Long.toString(measuredDeliveries.get()));
         p.setProperty("expected", Long.toString(expected));
         p.setProperty("chat-sent", Long.toString(chatSent.get()));
+        p.setProperty("acks-sent", Long.toString(acksSent.get()));
         p.setProperty("chat-admitted", Long.toString(chatReplies.getOrDefault("sent", new AtomicLong()).get()));
         p.setProperty("chat-replies", chatReplies.toString());
         p.setProperty("chat-items", Long.toString(chatItems.get()));
@@ -657,6 +663,9 @@ public final class PushLoad {
         /** The highest seq held (messages arrive in order on one socket) and the last one acked, as the reference client does. */
         volatile long held = -1;
         volatile long acked = -1;
+        /** How often to ack (the server's pace for the room, at least {@code --ack-ms}), and when next (System.nanoTime). */
+        volatile long ackEveryMs;
+        volatile long nextAckAt;
         /** Seqs that came out of order (a jump), and those of them not pulled yet. */
         volatile long gaps;
         final java.util.Set<Long> missing = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -692,6 +701,10 @@ public final class PushLoad {
             }
             if (text.indexOf("\"batch\"") >= 0) {
                 countChat(text);
+            }
+            int pace = text.indexOf(ACK_EVERY);
+            if (pace >= 0) {
+                ackEveryMs = Math.max(ackMs, stamp(text, pace + ACK_EVERY.length()));
             }
             if ((stormId > 0 || uin < 0 || chatUntil.get() != 0) && (text.contains("\"sent\"") || text.contains("\"error\""))) {
                 replied(text);
@@ -802,6 +815,10 @@ public final class PushLoad {
             } else if ("joined".equals(type)) {
                 held = frame.getJsonNumber("seq").longValue();
                 acked = held;
+                ackEveryMs = Math.max(ackMs, frame.getJsonNumber("ackEveryMs") == null ? 0 : frame.getJsonNumber("ackEveryMs").longValue());
+                // the first ack at a random point of the interval, so a class's acks stay spread out
+                nextAckAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.max(1, ackEveryMs)));
                 if (connectingSince > 0) {
                     joinTimes.recordValue(Math.max(0, System.nanoTime() - connectingSince));
                 }
@@ -927,20 +944,24 @@ public final class PushLoad {
         });
     }
 
-    private long ackTicks;
-
-    /** Each student acks what it holds once per ack interval, a tenth of them every tenth of it. */
+    /**
+     * Each student acks what it holds once per its ack interval (the server's pace for the room,
+     * which grows with a large class), when it holds something new; checked every tenth of
+     * {@code --ack-ms}, and each student's turns spread over its interval from its join on.
+     */
     private void ack() {
-        long tick = ackTicks++ % 10;
-        int i = 0;
+        long now = System.nanoTime();
         for (Student student : beating) {
-            if (i++ % 10 == tick && student.held > student.acked) {
-                Session s = student.session;
-                if (s != null && s.isOpen() && !student.leaving) {
-                    long held = student.held;
-                    s.sendText("{\"type\":\"ack\",\"room\":\"" + student.room + "\",\"seq\":" + held + "}", Callback.NOOP);
-                    student.acked = held;
-                }
+            if (student.nextAckAt == 0 || now < student.nextAckAt) {
+                continue;
+            }
+            student.nextAckAt = now + TimeUnit.MILLISECONDS.toNanos(student.ackEveryMs);
+            Session s = student.session;
+            long held = student.held;
+            if (held > student.acked && s != null && s.isOpen() && !student.leaving) {
+                s.sendText("{\"type\":\"ack\",\"room\":\"" + student.room + "\",\"seq\":" + held + "}", Callback.NOOP);
+                student.acked = held;
+                acksSent.incrementAndGet();
             }
         }
     }

@@ -36,6 +36,14 @@ public class Pushes {
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "ketang.push.head-fresh-ms", defaultValue = "250")
     long headFreshMs;
 
+    /** The most acks one room may cost a second across the cluster: a larger room is asked to ack less often. */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "ketang.push.ack-frames-per-sec", defaultValue = "10000")
+    long ackFramesPerSec;
+
+    @Inject
+    io.ketang.membership.api.Memberships memberships;
+
     private Heads heads;
 
     @jakarta.annotation.PostConstruct
@@ -116,6 +124,19 @@ public class Pushes {
      */
     public long head(RoomRef room) {
         return heads.head(room, history::head);
+    }
+
+    /**
+     * How often a member of the room should ack: every second, or less often in a room so large
+     * that its acks would come to more than {@code ketang.push.ack-frames-per-sec} a second.
+     */
+    public long ackEveryMs(RoomRef room) {
+        return ackEveryMs(memberships.count(room), ackFramesPerSec);
+    }
+
+    /** {@code members} acks per interval stay within {@code framesPerSec}; never more often than once a second. */
+    static long ackEveryMs(int members, long framesPerSec) {
+        return Math.max(1_000, members * 1_000L / Math.max(1, framesPerSec));
     }
 
     /**
