@@ -69,6 +69,40 @@ class SocketCloser {
         }
     }
 
+    /** How many sockets the shutdown drain closes at once: a close can wait seconds on a write in flight. */
+    static final int DRAIN_THREADS = 16;
+
+    /**
+     * Closes every socket with the code, {@link #DRAIN_THREADS} at a time on threads of its own (the
+     * closer threads may be gone at a node's stop), waiting at most {@code within} for them all;
+     * says how many were still closing then (left to the server's own stop).
+     */
+    static int closeAll(java.util.Collection<Session> sockets, Disconnect why, java.time.Duration within) {
+        if (sockets.isEmpty()) {
+            return 0;
+        }
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(sockets.size());
+        java.util.concurrent.ExecutorService drain = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(DRAIN_THREADS, sockets.size()), task -> {
+                    Thread thread = new Thread(task, "ketang-drain-close");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        for (Session socket : sockets) {
+            drain.execute(() -> {
+                closeNow(socket, why);
+                left.decrementAndGet();
+            });
+        }
+        drain.shutdown();
+        try {
+            drain.awaitTermination(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return left.get();
+    }
+
     /** Closes the socket on the calling thread: for the shutdown drain, which must finish before the JVM goes. */
     static void closeNow(Session socket, Disconnect why) {
         try {

@@ -49,7 +49,12 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * 19,000 students a run.
  *
  * <p>Students behave as the reference client does: they heartbeat from the welcome on and ack what
- * they hold every {@code --ack-ms} (1 s; 0 turns acks off); presence is on (the server's default).
+ * they hold every {@code --ack-ms} (1 s; 0 turns acks off), or as seldom as the server asks in a
+ * large room ({@code ackEveryMs}); presence is on (the server's default).
+ *
+ * <p>With {@code --histogram N} (one node) it also prints the N classes that grew most on the
+ * server's heap per connection, live objects of the idle class once everyone is in (where a
+ * connection's heap goes).
  *
  * <p>With {@code --scenario class-end} class A's students all close at the bell while a next class
  * joins another room and stays (see {@link #classEnd}); at most ~9,000 a class on this machine,
@@ -132,6 +137,8 @@ public final class PushLoad {
     /** The share of students who chat while the teacher sends ({@code --chat-percent}), each once every {@code --chat-every-ms}. */
     private final double chatPercent;
     private final int chatEveryMs;
+    /** How many classes of the server's heap histogram to print per connection (0: none). */
+    private final int histogramTop;
     /** Until when (System.nanoTime) the chatters chat: set by the first of the teacher's messages to arrive, 0 before. */
     private final AtomicLong chatUntil = new AtomicLong();
     private final List<Student> chatters = new ArrayList<>();
@@ -174,6 +181,7 @@ public final class PushLoad {
         joinSpreadMs = Integer.parseInt(args.getOrDefault("join-spread-ms", "10000"));
         chatPercent = Double.parseDouble(args.getOrDefault("chat-percent", "0"));
         chatEveryMs = Integer.parseInt(args.getOrDefault("chat-every-ms", "5000"));
+        histogramTop = Integer.parseInt(args.getOrDefault("histogram", "0"));
         serverPids = args.containsKey("server-pid")
                 ? java.util.Arrays.stream(args.get("server-pid").split(",")).map(String::trim).map(Long::valueOf).toList()
                 : part > 0 ? List.of() : libertyPids();
@@ -214,6 +222,7 @@ public final class PushLoad {
         ws.start();
 
         long heapBefore = serverHeapKb();
+        Map<String, long[]> histogramBefore = histogramTop > 0 && part < 0 ? HeapHistogram.read(serverPid) : Map.of();
         List<String> tokens = studentTokens(firstUin);
         // as a real client does: heartbeats from the welcome on, also while the others still connect, and acks
         timers.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
@@ -234,6 +243,12 @@ public final class PushLoad {
             say("%d chatters, each chatting once every %d ms while the teacher sends", chatters.size(), chatEveryMs);
         }
         long heapAfter = serverHeapKb();
+        if (histogramTop > 0 && part < 0) {
+            say("where a connection's heap goes (live objects with the %d students in and idle, less before; top %d classes):",
+                    joined.size(), histogramTop);
+            HeapHistogram.perConnection(histogramBefore, HeapHistogram.read(serverPid), joined.size(), histogramTop)
+                    .forEach(line -> say("  %s", line));
+        }
         if (part >= 0) {
             // written whole, then named: the others wake on the name
             Path tmp = meeting.resolve("tmp-joined-" + part);

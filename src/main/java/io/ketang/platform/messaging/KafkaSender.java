@@ -63,8 +63,9 @@ public class KafkaSender {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             sender.execute(() -> sendNow(emitter, record, done));
-        } catch (RejectedExecutionException full) {
-            done.completeExceptionally(new IllegalStateException("Kafka sends are backed up (" + queueSize + " waiting)", full));
+        } catch (RejectedExecutionException refused) {
+            done.completeExceptionally(new IllegalStateException(sender.isShutdown()
+                    ? "the node is stopping: Kafka sends are over" : "Kafka sends are backed up (" + queueSize + " waiting)", refused));
         }
         return done;
     }
