@@ -90,7 +90,7 @@ final class LoadFleet {
             }
         }
 
-        Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram latency = new Histogram(PushLoad.LONGEST_NANOS, 3);
         long deliveries = 0;
         long expected = 0;
         long measured = 0;

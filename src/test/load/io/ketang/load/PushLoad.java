@@ -106,7 +106,13 @@ public final class PushLoad {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final WebSocketClient ws = new WebSocketClient();
-    private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+    /**
+     * The longest time the histograms hold (an hour): an overloaded class has seen latencies past
+     * two minutes, and a value beyond a histogram's range throws, which in a message handler
+     * closed the student's socket (1008) and counted the load generator's fault as the server's.
+     */
+    static final long LONGEST_NANOS = TimeUnit.HOURS.toNanos(1);
+    private final Recorder latency = new Recorder(LONGEST_NANOS, 3);
     private final AtomicLong deliveries = new AtomicLong();
     private volatile long deliveriesBefore;
     /** Set when the run is over and the students close their own sockets. */
@@ -119,7 +125,7 @@ public final class PushLoad {
     private final int spreadMs;
     /** The id of the interaction frames the students send now, 0 outside an interaction storm. */
     private volatile int stormId;
-    private final Recorder replyTimes = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+    private final Recorder replyTimes = new Recorder(LONGEST_NANOS, 3);
     private final Map<String, AtomicLong> replies = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong lastReplyAt = new AtomicLong();
     /** Storm frames the client library could not send (counted, so a loss is the client's or the server's, not unknown). */
@@ -127,7 +133,7 @@ public final class PushLoad {
     private final List<Student> joined = new ArrayList<>();
     /** A {@code msg}'s seq, and how long joins took (connect to joined). */
     private static final String SEQ = "\"seq\":";
-    private final Recorder joinTimes = new Recorder(TimeUnit.SECONDS.toNanos(300), 3);
+    private final Recorder joinTimes = new Recorder(LONGEST_NANOS, 3);
     private final AtomicLong leavingClosed = new AtomicLong();
     private final AtomicLong lastLeavingClosedAt = new AtomicLong();
     /** Acks every this many ms per student (0: none), spread over the interval, as the reference client does. */
@@ -731,7 +737,7 @@ public final class PushLoad {
             int n = 0;
             // one frame may carry several messages (a "frames" envelope): each has one stamp
             for (int at = text.indexOf(MEASURED); at >= 0; at = text.indexOf(MEASURED, at + 1)) {
-                latency.recordValue(Math.max(0, now - stamp(text, at + MEASURED.length())));
+                record(latency, now - stamp(text, at + MEASURED.length()));
                 n++;
             }
             if (n > 0) {
@@ -791,7 +797,7 @@ public final class PushLoad {
                 } else if (id >= CHAT_IDS) {
                     chatReplies.computeIfAbsent("sent".equals(type) ? "sent" : f.getString("code"), k -> new AtomicLong()).incrementAndGet();
                 } else if (id == stormId) {
-                    replyTimes.recordValue(Math.max(0, now - askedAt));
+                    record(replyTimes, now - askedAt);
                     replies.computeIfAbsent("sent".equals(type) ? "answered" : f.getString("code"), k -> new AtomicLong()).incrementAndGet();
                     lastReplyAt.accumulateAndGet(now, Math::max);
                 }
@@ -835,7 +841,7 @@ public final class PushLoad {
                 nextAckAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
                         java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.max(1, ackEveryMs)));
                 if (connectingSince > 0) {
-                    joinTimes.recordValue(Math.max(0, System.nanoTime() - connectingSince));
+                    record(joinTimes, System.nanoTime() - connectingSince);
                 }
                 joined.countDown();
             } else if ("error".equals(type)) {
@@ -944,6 +950,11 @@ public final class PushLoad {
         say("%d of %d joined in %.1f s (join ms p50 %.0f  p99 %.0f  max %.0f)", in.size(), tokens.size(),
                 (System.nanoTime() - start) / 1e9, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
         return in;
+    }
+
+    /** Records a duration, held within the histograms' range (a clock read out of order counts 0). */
+    private static void record(Recorder recorder, long nanos) {
+        recorder.recordValue(Math.min(Math.max(0, nanos), LONGEST_NANOS));
     }
 
     private CompletableFuture<Session> connect(Student s, String token) throws IOException {
