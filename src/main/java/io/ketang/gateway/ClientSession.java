@@ -43,12 +43,6 @@ final class ClientSession {
     private final java.util.concurrent.atomic.AtomicReference<Disconnect> disconnect = new java.util.concurrent.atomic.AtomicReference<>();
     /** Set while a renewal of its registry entry is under way. */
     final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
-    /**
-     * Since when (System.nanoTime) this session has been sent an important message and has not
-     * acked since; 0 when nothing awaits an ack. A client acks every few seconds (the protocol),
-     * so one that stays silent this long while it heartbeats is not reading.
-     */
-    private final java.util.concurrent.atomic.AtomicLong awaitingAckSince = new java.util.concurrent.atomic.AtomicLong();
     /** The frame budget: the connection's own until hello, then the user's on this terminal (see {@link Budgets}). */
     volatile Budgets.Budget frames;
     /** The user's chat budget on this node, from hello on. */
@@ -81,22 +75,14 @@ final class ClientSession {
         return disconnect.get();
     }
 
-    /** An important message went to this client at {@code now}: it is to ack it. */
-    void expectAck(long now) {
-        if (awaitingAckSince.get() == 0) {
-            awaitingAckSince.compareAndSet(0, now == 0 ? 1 : now);
-        }
-    }
-
     /** The client acked more than before, or all there is: it reads. */
     void ackedInTime() {
-        awaitingAckSince.set(0);
+        writer.acked();
     }
 
-    /** How long an important message sent to this client has gone without an ack, 0 when none waits. */
+    /** How long an important message written to this client has gone without an ack, 0 when none waits. */
     long awaitingAckNanos(long now) {
-        long since = awaitingAckSince.get();
-        return since == 0 ? 0 : now - since;
+        return writer.awaitingAckNanos(now);
     }
 
     /** A reply to this client's own frame: written now, on the calling thread when the session keeps up. */

@@ -42,15 +42,22 @@ class LocalFanOut {
     MetricRegistry metrics;
 
     private Counter deliveries;
+    private Counter batchesShed;
 
     /** Before any message can arrive. */
     @jakarta.annotation.PostConstruct
     void counters() {
         deliveries = metrics.counter("ketang_gateway_deliveries");
+        batchesShed = metrics.counter("ketang_gateway_batches_shed");
     }
 
     void onRoomMessage(@Observes RoomMessageArrived message) {
-        deliveries.inc(rooms.deliver(message.room(), message.target(), message.frame(), message.seq()));
+        LocalRooms.FannedOut fanned = rooms.deliver(message.room(), message.target(), message.frame(), message.seq(),
+                message.batch());
+        deliveries.inc(fanned.queued());
+        if (fanned.shed() > 0) {
+            batchesShed.inc(fanned.shed());
+        }
     }
 
     void onUserMessage(@Observes UserMessageArrived message) {

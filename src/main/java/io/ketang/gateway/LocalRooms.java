@@ -26,33 +26,40 @@ class LocalRooms {
         });
     }
 
+    /** What a fan-out did: frames queued, and batches left out for sessions that are behind. */
+    record FannedOut(int queued, int shed) {
+    }
+
     /**
      * Hands one encoded frame to every session in the room here that the target matches; never
      * waits on a slow one, and leaves the socket writes to the {@link Flusher}. An important
-     * message ({@code seq} above 0) is one its recipients are to ack.
+     * message ({@code seq} above 0) is one its recipients are to ack. A batch of normal messages
+     * is left out for a session that is {@linkplain SessionWriter#behind() behind}: chat is shed
+     * before an important message waits behind it.
      */
-    int deliver(RoomRef room, Target target, String frame, long seq) {
+    FannedOut deliver(RoomRef room, Target target, String frame, long seq, boolean batch) {
         Set<ClientSession> sessions = rooms.get(room);
         if (sessions == null) {
-            return 0;
+            return new FannedOut(0, 0);
         }
         boolean everyone = target.type() == Target.Type.ROOM;
         int delivered = 0;
-        long now = seq > 0 ? System.nanoTime() : 0;
+        int shed = 0;
         for (ClientSession session : sessions) {
             Identity who = session.identity;
             if (!everyone && (who == null
                     || !target.matches(who.uin(), who.role(), session.terminal, session.groups.get(room)))) {
                 continue;
             }
-            if (session.writer.offerLater(frame)) {
+            if (batch && session.writer.behind()) {
+                shed++;
+                continue;
+            }
+            if (session.writer.offerLater(frame, seq > 0)) {
                 delivered++;
-                if (seq > 0) {
-                    session.expectAck(now);
-                }
             }
         }
-        return delivered;
+        return new FannedOut(delivered, shed);
     }
 
     /** The sessions in the room here, as a snapshot. */

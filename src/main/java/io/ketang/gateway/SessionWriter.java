@@ -68,6 +68,10 @@ final class SessionWriter {
     static final int BLOCKING_WINDOW_CHARS = 2 * 1024;
     /** Characters written since the client last acked. */
     private final AtomicLong unconfirmed = new AtomicLong();
+    /** An important message is queued that no write has taken yet. */
+    private final AtomicBoolean ackDue = new AtomicBoolean();
+    /** When a write first took an important message the client has not acked since (System.nanoTime), 0 when none. */
+    private final AtomicLong awaitingAckSince = new AtomicLong();
 
     SessionWriter(RemoteEndpoint.Async remote, int capacity, Consumer<SessionWriter> onOverflow,
             Consumer<SessionWriter> later) {
@@ -108,6 +112,20 @@ final class SessionWriter {
         lagging = false;
     }
 
+    /** The client acked more than before, or all there is: no important message waits for its ack. */
+    void acked() {
+        awaitingAckSince.set(0);
+    }
+
+    /**
+     * How long an important message handed to the socket has gone without an ack, 0 when none
+     * waits: a client that heartbeats but acks nothing for long is not reading.
+     */
+    long awaitingAckNanos(long now) {
+        long since = awaitingAckSince.get();
+        return since == 0 ? 0 : now - since;
+    }
+
     /** Queues a frame; false when the session is closed or closing, or its queue is full. */
     boolean offer(String frame) {
         if (closed || finisher.get() != null) {
@@ -135,7 +153,25 @@ final class SessionWriter {
      * and frames that pile up meanwhile leave together.
      */
     boolean offerLater(String frame) {
-        if (closed || finisher.get() != null || !enqueue(frame)) {
+        return offerLater(frame, false);
+    }
+
+    /**
+     * As {@link #offerLater(String)}; an important message also has the write that takes it start
+     * the session's ack clock ({@link #awaitingAckNanos}). The clock starts when the frame is handed
+     * to the socket, not when it is queued: a node that is behind with its writes does not blame
+     * its clients for the wait.
+     */
+    boolean offerLater(String frame, boolean important) {
+        if (closed || finisher.get() != null) {
+            return false;
+        }
+        if (important) {
+            // before the frame is queued: the write that takes it sees the flag (at worst the write
+            // just before it starts the clock, a write early)
+            ackDue.set(true);
+        }
+        if (!enqueue(frame)) {
             return false;
         }
         // a write in flight takes this frame when it completes; otherwise ask for one, once
@@ -165,6 +201,20 @@ final class SessionWriter {
 
     int queued() {
         return queued.get();
+    }
+
+    /**
+     * Frames waiting at which a session is behind. A healthy session has at most a frame or two
+     * waiting for a flusher thread (the room's last important message, the last batch).
+     */
+    static final int BEHIND_AT = 4;
+
+    /**
+     * Whether the session is behind: a chat batch is then left out for it rather than queued, so
+     * its important messages do not wait behind chat, and its queue stops growing with it.
+     */
+    boolean behind() {
+        return queued.get() >= BEHIND_AT;
     }
 
     /**
@@ -210,6 +260,10 @@ final class SessionWriter {
      * (false: {@link #written} releases it).
      */
     private boolean send(String text) {
+        if (ackDue.get() && ackDue.getAndSet(false)) {
+            long now = System.nanoTime();
+            awaitingAckSince.compareAndSet(0, now == 0 ? 1 : now);
+        }
         long written = unconfirmed.addAndGet(text.length());
         if (blocking != null && !lagging && written <= BLOCKING_WINDOW_CHARS) {
             long start = System.nanoTime();

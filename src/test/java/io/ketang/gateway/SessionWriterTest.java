@@ -288,6 +288,32 @@ class SessionWriterTest {
         assertThat(next).containsOnly(perThread);
     }
 
+    @Test
+    void theAckClockStartsWhenAWriteTakesTheImportantMessageNotWhenItIsQueued() {
+        Socket socket = new Socket();
+        List<SessionWriter> asked = new ArrayList<>();
+        SessionWriter writer = new SessionWriter(socket.remote, 100, w -> { }, asked::add);
+
+        writer.offerLater("{\"type\":\"batch\"}");
+        asked.remove(0).flush();
+        socket.completeWrite();
+        assertThat(writer.awaitingAckNanos(System.nanoTime())).isZero(); // a batch is not acked
+
+        writer.offerLater("{\"type\":\"msg\",\"seq\":1}", true);
+        // queued behind a node's busy flushers: nothing reached the client, nothing to blame it for
+        assertThat(writer.awaitingAckNanos(System.nanoTime())).isZero();
+
+        long beforeWrite = System.nanoTime();
+        asked.remove(0).flush();
+        assertThat(socket.written).last().asString().contains("\"seq\":1");
+        long waited = writer.awaitingAckNanos(System.nanoTime());
+        assertThat(waited).isPositive().isLessThanOrEqualTo(System.nanoTime() - beforeWrite);
+
+        socket.completeWrite();
+        writer.acked();
+        assertThat(writer.awaitingAckNanos(System.nanoTime())).isZero();
+    }
+
     /**
      * Threads started together, each offering {"t": thread, "n": 0..perThread-1}: the even ones
      * as replies ({@code offer}), the odd ones as broadcasts ({@code offerLater}); returns when all offered.

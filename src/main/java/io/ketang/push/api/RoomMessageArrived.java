@@ -10,11 +10,23 @@ import io.ketang.shared.RoomRef;
  * @param target who in the room it is for
  * @param frame  the client frame, encoded once for every recipient
  * @param seq    the important message's seq, which its recipients are to ack; 0 for any other frame
+ * @param batch  a {@code batch} of normal messages (chat, flowers): a socket that is behind may
+ *               be left without it, so that what matters does not wait behind chat
  */
-public record RoomMessageArrived(RoomRef room, Target target, String frame, long seq) {
+public record RoomMessageArrived(RoomRef room, Target target, String frame, long seq, boolean batch) {
 
-    /** A frame that is not an important message (a batch, a targeted frame): nothing to ack. */
+    /** An important message, to be acked by its recipients. */
+    public RoomMessageArrived(RoomRef room, Target target, String frame, long seq) {
+        this(room, target, frame, seq, false);
+    }
+
+    /** A frame for part of a room: nothing to ack, and never left out. */
     public RoomMessageArrived(RoomRef room, Target target, String frame) {
-        this(room, target, frame, 0);
+        this(room, target, frame, 0, false);
+    }
+
+    /** A room's batch of normal messages. */
+    public static RoomMessageArrived batch(RoomRef room, String frame) {
+        return new RoomMessageArrived(room, Target.ROOM, frame, 0, true);
     }
 }

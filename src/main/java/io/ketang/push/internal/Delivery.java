@@ -148,7 +148,7 @@ public class Delivery {
                     metrics.counter("ketang_push_sampled_out", new Tag("bid", batch.room().bid())).inc(batch.dropped());
                 }
                 metrics.counter("ketang_push_batches", new Tag("bid", batch.room().bid())).inc();
-                arrived.fire(new RoomMessageArrived(batch.room(), Target.ROOM, frame.toString()));
+                arrived.fire(RoomMessageArrived.batch(batch.room(), frame.toString()));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Batch flush failed: {0}", e.toString());
