@@ -829,6 +829,14 @@ public final class PushLoad {
         private void handshake(String text) {
             JsonObject frame = JSON.createReader(new StringReader(text)).readObject();
             String type = frame.getString("type", "");
+            if ("frames".equals(type)) {
+                // several frames in one write (a write was in flight when they were queued): joined
+                // may be among them, and what follows it is handled as after the join
+                for (JsonObject inner : frame.getJsonArray("frames").getValuesAs(JsonObject.class)) {
+                    onWebSocketText(inner.toString());
+                }
+                return;
+            }
             if ("welcome".equals(type)) {
                 welcomed = true;
                 beating.add(this);
