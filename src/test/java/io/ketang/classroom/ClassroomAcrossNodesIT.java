@@ -231,7 +231,11 @@ class ClassroomAcrossNodesIT {
             // --- the records outlive a restart of the node that reads them ---
             second.restart();
             KetangHttp.awaitReady(nodeB);
-            JsonObject signins = KetangHttp.get(nodeB, "/api/v1/rooms/" + ROOM + "/signins", service).json();
+            // ready (its dependencies answer) can come a moment before the REST application is
+            // mapped; a CI run once got Liberty's HTML page here
+            KetangHttp.Reply listed = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> KetangHttp.get(nodeB, "/api/v1/rooms/" + ROOM + "/signins", service), r -> r.status() == 200);
+            JsonObject signins = listed.json();
             assertThat(signins.getJsonArray("signins").getJsonObject(0).getInt("signed")).isEqualTo(800);
             Map<String, Integer> byStatus = new HashMap<>();
             long after = 0;
