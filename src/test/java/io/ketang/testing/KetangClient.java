@@ -30,8 +30,10 @@ public final class KetangClient implements AutoCloseable {
     /** When each frame arrived (System.nanoTime), by frame; identity, as equal frames may repeat. */
     private final java.util.Map<JsonObject, Long> arrivals = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    /** Held while a frame is being sent. */
+    /** Guards {@code lastSend}. */
     private final Object sending = new Object();
+    /** The newest send: the JDK's WebSocket takes one send at a time, so each waits for the one before. */
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
     private volatile boolean stalled;
     /** Heartbeats this client sent on its own, whose replies it swallows. */
     private final java.util.concurrent.atomic.AtomicInteger ownBeats = new java.util.concurrent.atomic.AtomicInteger();
@@ -91,17 +93,25 @@ public final class KetangClient implements AutoCloseable {
 
     /**
      * Sends a frame and waits until it is written. The JDK's WebSocket allows one send at a time, so
-     * this client's own heartbeats and the test's frames take turns (guarded by {@code sending}).
+     * this client's own heartbeats and the test's frames queue behind each other ({@link #queue}).
      */
     public void send(String json) {
+        try {
+            queue(json).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // say why the socket is gone, when the server said it
+            String code = closeCode.isDone() && !closeCode.isCompletedExceptionally() ? " (closed with " + closeCode.join() + ")" : "";
+            throw new AssertionError("send failed" + code + ": " + e.getCause(), e);
+        }
+    }
+
+    /** Sends the frame once the sends before it are done, whether they failed or not. */
+    private CompletableFuture<WebSocket> queue(String text) {
         synchronized (sending) {
-            try {
-                socket.sendText(json, true).join();
-            } catch (java.util.concurrent.CompletionException e) {
-                // say why the socket is gone, when the server said it
-                String code = closeCode.isDone() && !closeCode.isCompletedExceptionally() ? " (closed with " + closeCode.join() + ")" : "";
-                throw new AssertionError("send failed" + code + ": " + e.getCause(), e);
-            }
+            CompletableFuture<WebSocket> next = lastSend.handle((done, failed) -> null)
+                    .thenCompose(ignored -> socket.sendText(text, true));
+            lastSend = next;
+            return next;
         }
     }
 
@@ -115,22 +125,22 @@ public final class KetangClient implements AutoCloseable {
         return welcome;
     }
 
+    /**
+     * Queues a heartbeat without waiting for it: one thread beats for every client of the test, and
+     * a thread that waited on each send fell behind by more than the server's heartbeat timeout
+     * with a thousand clients on a loaded machine (4000 "no heartbeat").
+     */
     private void beat() {
-        synchronized (sending) {
-            if (socket.isOutputClosed()) {
-                return;
-            }
-            // counted before it goes, since its reply may come before the send is done
-            ownBeats.incrementAndGet();
-            try {
-                socket.sendText("{\"type\":\"hb\"}", true).get(5, TimeUnit.SECONDS);
-            } catch (Exception notSent) {
-                ownBeats.decrementAndGet();
-                if (notSent instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        if (socket.isOutputClosed()) {
+            return;
         }
+        // counted before it goes, since its reply may come before the send is done
+        ownBeats.incrementAndGet();
+        queue("{\"type\":\"hb\"}").whenComplete((sent, notSent) -> {
+            if (notSent != null) {
+                ownBeats.decrementAndGet();
+            }
+        });
     }
 
     /** Stops heartbeating, as a client whose process froze would. */
