@@ -57,7 +57,10 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * connection's heap goes).
  *
  * <p>With {@code --scenario class-end} class A's students all close at the bell while a next class
- * joins another room and stays (see {@link #classEnd}); at most ~9,000 a class on this machine,
+ * joins another room and stays (see {@link #classEnd}). {@code --bell sockets} (the default): each
+ * student closes its socket at once; {@code --bell room-close}: the business closes room A through
+ * the REST API and each student closes its socket when its {@code kicked} arrives, as an app does
+ * when its class is over. At most ~9,000 a class on this machine,
  * whose processes may hold 20,000 open files.
  *
  * <p>With {@code --scenario joins} the students only join, spread over {@code --join-spread-ms}
@@ -140,6 +143,10 @@ public final class PushLoad {
     private final int ackMs;
     private final int stay;
     private final int joinSpreadMs;
+    /** How the class ends ({@code --bell}): {@code sockets} or {@code room-close}. */
+    private final String bell;
+    /** Set at a {@code room-close} bell: a student closes its socket when it is told the room closed. */
+    private volatile boolean closeWhenKicked;
     /** The share of students who chat while the teacher sends ({@code --chat-percent}), each once every {@code --chat-every-ms}. */
     private final double chatPercent;
     private final int chatEveryMs;
@@ -161,6 +168,7 @@ public final class PushLoad {
     /** The room's ack pace, in {@code joined} and in each ack's reply. */
     private static final String ACK_EVERY = "\"ackEveryMs\":";
     private static final String CHAT_ITEM = "\"kind\":\"chat\"";
+    private static final String KICKED = "\"type\":\"kicked\"";
     /** Every student welcomed so far: they heartbeat from then on. */
     private final java.util.Queue<Student> beating = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -185,6 +193,10 @@ public final class PushLoad {
         ackMs = Integer.parseInt(args.getOrDefault("ack-ms", "1000"));
         stay = Integer.parseInt(args.getOrDefault("stay", "140"));
         joinSpreadMs = Integer.parseInt(args.getOrDefault("join-spread-ms", "10000"));
+        bell = args.getOrDefault("bell", "sockets");
+        if (!List.of("sockets", "room-close").contains(bell)) {
+            throw new IllegalArgumentException("--bell is sockets or room-close: " + bell);
+        }
         chatPercent = Double.parseDouble(args.getOrDefault("chat-percent", "0"));
         chatEveryMs = Integer.parseInt(args.getOrDefault("chat-every-ms", "5000"));
         histogramTop = Integer.parseInt(args.getOrDefault("histogram", "0"));
@@ -492,16 +504,25 @@ public final class PushLoad {
         ThreadWatch threads = new ThreadWatch();
         long threadsBefore = threads.now();
 
-        // the bell: every student of A closes at once, the teacher too
+        // the bell: every student of A closes, the teacher too; at once, or each when told the room closed
         a.stop();
         long bell = System.nanoTime();
         for (Student st : joined) {
             st.leaving = true;
-            st.session.close(1000, "class over", Callback.NOOP);
         }
         teacherA.leaving = true;
-        teacherA.session.close(1000, "class over", Callback.NOOP);
-        say("the bell: %d sockets closing; class B joins", joined.size() + 1);
+        if ("room-close".equals(this.bell)) {
+            closeWhenKicked = true;
+            expect(post("/api/v1/rooms/" + room + "/close", "", service), 200);
+            say("the bell: room %s closed by the business (%.0f ms); its %d sockets close as their kicked arrives; class B joins",
+                    room, (System.nanoTime() - bell) / 1e6, joined.size() + 1);
+        } else {
+            for (Student st : joined) {
+                st.session.close(1000, "class over", Callback.NOOP);
+            }
+            teacherA.session.close(1000, "class over", Callback.NOOP);
+            say("the bell: %d sockets closing; class B joins", joined.size() + 1);
+        }
 
         Pacer b = new Pacer(teacherB, "class B");
         latency.reset();
@@ -715,6 +736,10 @@ public final class PushLoad {
         public void onWebSocketText(String text) {
             if (joined.getCount() > 0) {
                 handshake(text);
+                return;
+            }
+            if (closeWhenKicked && leaving && text.indexOf(KICKED) >= 0) {
+                session.close(1000, "class over", Callback.NOOP);
                 return;
             }
             if (text.indexOf("\"msg\"") >= 0) {
