@@ -47,8 +47,9 @@ public class SchemaMigrations {
                     .load()
                     .migrate();
             migrated = true;
-            LOG.info(() -> "Database schema at version " + result.targetSchemaVersion
-                    + " (" + result.migrationsExecuted + " migrations applied now)");
+            // Flyway names no target version when there was nothing to apply: the schema stays where it was
+            String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+            LOG.info(() -> "Database schema at version " + version + " (" + result.migrationsExecuted + " migrations applied now)");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Database migration not done yet ({0}); retrying in 5 s", e.toString());
             scheduler.schedule(this::attempt, 5, TimeUnit.SECONDS);
