@@ -45,10 +45,22 @@
       this.open();
     }
 
+    /**
+     * Leaves for good: says `bye`, and the server closes the socket once what it queued is written
+     * (a client's own close during a write costs the server a thread; at the end of a class, one
+     * per student). Closes it here if the server has not within 2 s, or at once before `welcome`.
+     */
     close() {
       this.closedByUser = true;
       this.stopTimers();
-      if (this.socket) this.socket.close(1000, 'bye');
+      const socket = this.socket;
+      if (!socket) return;
+      if (this.welcomed && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify({ type: 'bye' }));
+        setTimeout(() => { if (socket.readyState !== WebSocket.CLOSED) socket.close(1000, 'bye'); }, 2000);
+      } else {
+        socket.close(1000, 'bye');
+      }
     }
 
     /** Joins a room; after a reconnect the client rejoins it by itself, with `since`. */
@@ -98,6 +110,7 @@
       }
       const socket = new WebSocket(this.urls[this.at], 'ketang.v1');
       this.socket = socket;
+      this.welcomed = false;
       this.lastFrameAt = Date.now();
       socket.onopen = () => socket.send(JSON.stringify({ type: 'hello', token, terminal: this.terminal, client: this.clientName }));
       socket.onmessage = e => {
@@ -140,6 +153,7 @@
       switch (f.type) {
         case 'welcome':
           this.attempt = 0;
+          this.welcomed = true;
           this.heartbeat = setInterval(() => this.raw({ type: 'hb' }), f.heartbeatSec * 1000);
           this.acker = setInterval(() => this.ackAll(), this.ackEveryMs);
           const liveness = this.livenessMs || 2500 * f.heartbeatSec;

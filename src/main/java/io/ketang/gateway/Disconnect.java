@@ -10,6 +10,13 @@ import io.ketang.heartbeat.api.ExitReason;
  */
 enum Disconnect {
 
+    /**
+     * The client said {@code bye}: closed once what was queued for it is written, so no write is in
+     * flight when the close handshake comes (a close frame from the client during a write parks a
+     * Liberty thread until that write completes: thousands at the end of a class). The client asked
+     * to go; it does not come back on its own, though nothing stops it.
+     */
+    BYE(1000, "bye", true),
     /** Three heartbeat intervals without a heartbeat: the exit is a timeout. */
     HEARTBEAT_TIMEOUT(4000, "no heartbeat", true),
     /** Its outbound queue overflowed, or a write to it was stuck: it reads slower than the room talks. */

@@ -37,6 +37,7 @@ public class Gateway {
         intake = new FrameIntake(settings, Map.of(
                 "hello", sessionFrames::hello,
                 "hb", sessionFrames::heartbeat,
+                "bye", sessionFrames::bye,
                 "join", roomFrames::join,
                 "leave", roomFrames::leave,
                 "send", roomFrames::send,

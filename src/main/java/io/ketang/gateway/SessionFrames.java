@@ -14,7 +14,7 @@ import io.ketang.platform.sessions.SessionEntry;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
 
-/** The frames about the session itself: {@code hello} (who the client is) and {@code hb} (it is alive). */
+/** The frames about the session itself: {@code hello} (who the client is), {@code hb} (it is alive) and {@code bye} (it goes). */
 @ApplicationScoped
 class SessionFrames {
 
@@ -81,5 +81,10 @@ class SessionFrames {
             heartbeats.note(new Beat(room, who.uin(), who.role(), session.terminal, now));
         }
         connections.refreshEntry(session);
+    }
+
+    /** The client is going: its socket is closed from this side (1000) once what is queued for it is written. */
+    void bye(ClientSession session, JsonObject frame, Long id) {
+        connections.disconnect(session, Disconnect.BYE);
     }
 }

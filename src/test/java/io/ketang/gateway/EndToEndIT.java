@@ -2,8 +2,12 @@ package io.ketang.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
+import java.util.Set;
 
 import jakarta.json.JsonObject;
 
@@ -15,6 +19,8 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.ketang.localstack.LocalStackSession;
+import io.ketang.testing.ExitWatch;
 import io.ketang.testing.KetangClient;
 import io.ketang.testing.KetangDeployment;
 import io.ketang.testing.KetangHttp;
@@ -113,6 +119,32 @@ class EndToEndIT {
             assertThat(error.getInt("id")).isEqualTo(5);
             student.send("not json");
             assertThat(student.next(f -> "error".equals(f.getString("type"))).getString("code")).isEqualTo("BAD_FRAME");
+        }
+    }
+
+    @Test
+    void aClientThatSaysByeGetsWhatWasQueuedThenTheServerClosesWith1000AndItsRoomHearsItLeft() throws Exception {
+        URI app = base.toURI();
+        KetangHttp.liveRoom(app, "school", "bye-1");
+        try (ExitWatch exits = new ExitWatch(LocalStackSession.stack().kafkaBootstrap(), "school");
+             KetangClient teacher = KetangClient.inRoom(app, KetangHttp.devToken(app, 1005, "school", "teacher"), "pc", "bye-1");
+             KetangClient student = KetangClient.inRoom(app, KetangHttp.devToken(app, 2005, "school", "student"), "app", "bye-1")) {
+            // a question and the bye right behind it: the answer is written before the close
+            student.send("{\"type\":\"members\",\"id\":7,\"room\":\"bye-1\",\"after\":0,\"limit\":10}");
+            student.send("{\"type\":\"bye\"}");
+            JsonObject members = student.next(f -> f.containsKey("id") && f.getInt("id") == 7);
+            assertThat(members.getString("type")).isEqualTo("members");
+            assertThat(student.closeCode(Duration.ofSeconds(10))).isEqualTo(1000);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !exits.reasons("bye-1", Set.of(2005L)).isEmpty());
+            assertThat(exits.reasons("bye-1", Set.of(1005L, 2005L))).containsExactly(java.util.Map.entry(2005L, "closed"));
+            // and the member list (a replica on each node, fed by the member log) follows
+            java.util.concurrent.atomic.AtomicInteger ask = new java.util.concurrent.atomic.AtomicInteger(100);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                int id = ask.incrementAndGet();
+                teacher.send("{\"type\":\"members\",\"id\":" + id + ",\"room\":\"bye-1\",\"after\":0,\"limit\":10}");
+                return teacher.next(f -> f.containsKey("id") && f.getInt("id") == id).getInt("count") == 1;
+            });
         }
     }
 }

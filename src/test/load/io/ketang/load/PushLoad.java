@@ -60,7 +60,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * joins another room and stays (see {@link #classEnd}). {@code --bell sockets} (the default): each
  * student closes its socket at once; {@code --bell room-close}: the business closes room A through
  * the REST API and each student closes its socket when its {@code kicked} arrives, as an app does
- * when its class is over. At most ~9,000 a class on this machine,
+ * when its class is over. {@code --goodbye close} (the default): a student closes its socket
+ * itself; {@code --goodbye bye}: it says {@code bye} and the server closes it, as the reference
+ * client does. At most ~9,000 a class on this machine,
  * whose processes may hold 20,000 open files.
  *
  * <p>With {@code --scenario joins} the students only join, spread over {@code --join-spread-ms}
@@ -145,6 +147,8 @@ public final class PushLoad {
     private final int joinSpreadMs;
     /** How the class ends ({@code --bell}): {@code sockets} or {@code room-close}. */
     private final String bell;
+    /** How a student of class A leaves ({@code --goodbye}): {@code close} its socket, or say {@code bye}. */
+    private final String goodbye;
     /** Set at a {@code room-close} bell: a student closes its socket when it is told the room closed. */
     private volatile boolean closeWhenKicked;
     /** The share of students who chat while the teacher sends ({@code --chat-percent}), each once every {@code --chat-every-ms}. */
@@ -194,6 +198,10 @@ public final class PushLoad {
         stay = Integer.parseInt(args.getOrDefault("stay", "140"));
         joinSpreadMs = Integer.parseInt(args.getOrDefault("join-spread-ms", "10000"));
         bell = args.getOrDefault("bell", "sockets");
+        goodbye = args.getOrDefault("goodbye", "close");
+        if (!List.of("close", "bye").contains(goodbye)) {
+            throw new IllegalArgumentException("--goodbye is close or bye: " + goodbye);
+        }
         if (!List.of("sockets", "room-close").contains(bell)) {
             throw new IllegalArgumentException("--bell is sockets or room-close: " + bell);
         }
@@ -518,10 +526,11 @@ public final class PushLoad {
                     room, (System.nanoTime() - bell) / 1e6, joined.size() + 1);
         } else {
             for (Student st : joined) {
-                st.session.close(1000, "class over", Callback.NOOP);
+                st.goodbye();
             }
-            teacherA.session.close(1000, "class over", Callback.NOOP);
-            say("the bell: %d sockets closing; class B joins", joined.size() + 1);
+            teacherA.goodbye();
+            say("the bell: %d students and their teacher %s; class B joins", joined.size(),
+                    "bye".equals(goodbye) ? "say bye" : "close their sockets");
         }
 
         Pacer b = new Pacer(teacherB, "class B");
@@ -727,6 +736,15 @@ public final class PushLoad {
             session = s;
         }
 
+        /** Leaves for good, as {@code --goodbye} says: closes its socket, or says bye and the server closes it. */
+        void goodbye() {
+            if ("bye".equals(PushLoad.this.goodbye)) {
+                session.sendText("{\"type\":\"bye\"}", Callback.NOOP);
+            } else {
+                session.close(1000, "class over", Callback.NOOP);
+            }
+        }
+
         /** When this student sent the current storm's frame (System.nanoTime). */
         volatile long askedAt;
         /** The teacher's replies by frame id. */
@@ -739,7 +757,7 @@ public final class PushLoad {
                 return;
             }
             if (closeWhenKicked && leaving && text.indexOf(KICKED) >= 0) {
-                session.close(1000, "class over", Callback.NOOP);
+                goodbye();
                 return;
             }
             if (text.indexOf("\"msg\"") >= 0) {
