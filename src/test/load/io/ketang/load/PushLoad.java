@@ -522,8 +522,8 @@ public final class PushLoad {
         if ("room-close".equals(this.bell)) {
             closeWhenKicked = true;
             expect(post("/api/v1/rooms/" + room + "/close", "", service), 200);
-            say("the bell: room %s closed by the business (%.0f ms); its %d sockets close as their kicked arrives; class B joins",
-                    room, (System.nanoTime() - bell) / 1e6, joined.size() + 1);
+            say("the bell: room %s closed by the business (%.0f ms); its %d students and teacher %s when their kicked arrives; class B joins",
+                    room, (System.nanoTime() - bell) / 1e6, joined.size(), "bye".equals(goodbye) ? "say bye" : "close their sockets");
         } else {
             for (Student st : joined) {
                 st.goodbye();
