@@ -540,11 +540,12 @@ public final class PushLoad {
         int leavers = joined.size() + 1;
         long stayUntil = bell + TimeUnit.SECONDS.toNanos(stay);
         while (System.nanoTime() < stayUntil) {
-            say("  %3.0f s after the bell: server threads %d (peak %d), A closed %d of %d, B closed by the server %d %s",
+            say("  %3.0f s after the bell: server threads %d (peak %d), A closed %d of %d, A's members counted %d, B closed by the server %d %s",
                     (System.nanoTime() - bell) / 1e9, threads.now(), threads.peak(), leavingClosed.get(), leavers,
-                    closedEarly.get(), closeReasons);
+                    counted(room, service), closedEarly.get(), closeReasons);
             TimeUnit.SECONDS.sleep(5); // progress every 5 s while the class stays
         }
+        int stillCountedA = counted(room, service);
         b.stop();
         long lastSeq = teacherB.held;
         long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -565,6 +566,7 @@ public final class PushLoad {
         say("class A               %d students + teacher closed at the bell; %d closes answered, the last %.1f s after it",
                 joined.size(), leavingClosed.get(), lastLeavingClosedAt.get() == 0 ? -1 : (lastLeavingClosedAt.get() - bell) / 1e9);
         say("server threads        %d before the bell, peak %d", threadsBefore, threads.peak());
+        say("class A members       %d still counted %.0f s after the bell (goal: 0)", stillCountedA, (System.nanoTime() - bell) / 1e9);
         say("class B               %d of %d joined, all in by %.1f s after the bell", classB.size(), tokensB.size(), joinedAfter);
         say("class B closed        %d by the server during %d s %s (goal: no 4000)", closedEarly.get(), stay, closeReasons);
         say("class B messages      last seq %d; lost %d by push and pull (goal: 0); %d came after a later one and were pulled",
@@ -1102,6 +1104,19 @@ public final class PushLoad {
             }
             return JSON.createReader(new StringReader(r.body())).readObject().getString("token");
         });
+    }
+
+    /** The members the node counts in the room ({@code /counts}), -1 when it does not answer within 10 s. */
+    private int counted(String room, String service) throws InterruptedException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/rooms/" + room + "/counts"))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + service).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            int at = r.body().indexOf("\"total\":");
+            return r.statusCode() == 200 && at >= 0 ? Integer.parseInt(r.body().substring(at + 8).split("[,}]")[0].trim()) : -1;
+        } catch (IOException unanswered) {
+            return -1;
+        }
     }
 
     private HttpResponse<String> post(String path, String json, String bearer) throws Exception {
