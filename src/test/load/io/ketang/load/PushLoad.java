@@ -547,7 +547,11 @@ public final class PushLoad {
         }
         int stillCountedA = counted(room, service);
         b.stop();
-        long lastSeq = teacherB.held;
+        // the newest seq anyone of class B holds: the teacher's, unless the teacher was cut off
+        long lastSeq = Math.max(teacherB.held, classB.stream().mapToLong(st -> st.held).max().orElse(-1));
+        if (!teacherB.session.isOpen()) {
+            say("class B's teacher was closed by the server during the class");
+        }
         long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < drainUntil && classB.stream().anyMatch(st -> st.session.isOpen() && st.held < lastSeq)) {
             TimeUnit.MILLISECONDS.sleep(200); // polling the students' counters, bounded
