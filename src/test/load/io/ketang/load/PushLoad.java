@@ -62,7 +62,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * the REST API and each student closes its socket when its {@code kicked} arrives, as an app does
  * when its class is over. {@code --goodbye close} (the default): a student closes its socket
  * itself; {@code --goodbye bye}: it says {@code bye} and the server closes it, as the reference
- * client does. At most ~9,000 a class on this machine,
+ * client does (it also says how the students leave at the end of a push run, and at a fleet's
+ * bell). At most ~9,000 a class on this machine,
  * whose processes may hold 20,000 open files.
  *
  * <p>With {@code --scenario joins} the students only join, spread over {@code --join-spread-ms}
@@ -387,8 +388,8 @@ public final class PushLoad {
             awaitBell();
         }
         closing = true;
-        joined.forEach(s -> s.session.close());
-        teacher.session.close();
+        joined.forEach(Student::goodbye);
+        teacher.goodbye();
     }
 
     /**
@@ -414,7 +415,7 @@ public final class PushLoad {
                 "listened-nanos", Long.toString(System.nanoTime() - started)));
         awaitBell();
         closing = true;
-        joined.forEach(s -> s.session.close());
+        joined.forEach(Student::goodbye);
     }
 
     /** A fleet's parts close their students together, when the fleet rings the bell (it times the end of the class). */
