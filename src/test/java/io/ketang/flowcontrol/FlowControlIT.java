@@ -235,7 +235,10 @@ class FlowControlIT {
             assertThat(muted.getBoolean("muted")).isTrue();
             assertThat(muted.getString("reason")).isEqualTo("cluster");
             quiet.send(chat("quiet-1", 1));
-            assertThat(reply(quiet, 1).getString("code")).isEqualTo("MUTED");
+            // refused: muted, or, when the mute has just lifted (the muted floods leave the cluster
+            // calm for two seconds, a loaded machine can take that long here) and the floods are
+            // over the cluster's limit again, for the rate
+            assertThat(reply(quiet, 1).getString("code")).isIn("MUTED", "RATE_LIMITED");
 
             floods.forEach(f -> f.cancel(false));
             JsonObject lifted = quiet.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(20));
