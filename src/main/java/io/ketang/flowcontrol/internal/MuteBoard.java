@@ -215,6 +215,8 @@ public class MuteBoard {
         }
         String after = muted ? reason : "";
         if (!before.equals(after)) {
+            // this node knows at once (the caller reads it back in its reply); the others hear the announcement
+            apply(key, after);
             announce(key, after);
         }
     }
