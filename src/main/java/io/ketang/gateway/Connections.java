@@ -39,6 +39,7 @@ import io.ketang.shared.RoomRef;
 class Connections {
 
     private static final Logger LOG = Logger.getLogger(Connections.class.getName());
+    private static final long SWEEP_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Inject
     GatewaySettings settings;
@@ -81,6 +82,8 @@ class Connections {
     /** Registry renewals and session retirements, off the sockets' threads (see {@link #refreshEntry}). */
     private ExecutorService registryWork;
     private Future<?> sweeping;
+    private final SweepLag sweepLag = new SweepLag(SWEEP_PERIOD_NANOS);
+    private long lagLoggedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
 
     @jakarta.annotation.PostConstruct
     void counters() {
@@ -94,9 +97,10 @@ class Connections {
         Runtime.getRuntime().addShutdownHook(drainHook);
         sweeping = scheduler.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
+            noteLateness(now, sweepLag.sweep(now));
             cutOffQuietOnes(now);
             sessions.sweepBudgets(now);
-        }, 1, 1, TimeUnit.SECONDS);
+        }, SWEEP_PERIOD_NANOS, SWEEP_PERIOD_NANOS, TimeUnit.NANOSECONDS);
         // a newer login on another node took a terminal one of our sessions holds
         nodeChannel.listen(sessionId -> {
             ClientSession replaced = sessions.get(sessionId);
@@ -229,12 +233,15 @@ class Connections {
     }
 
     /**
-     * Cuts off sockets that sent no heartbeat for three intervals (4000), whose blocking write has
+     * Cuts off sockets that sent no heartbeat for three intervals, plus however late the node ran
+     * meanwhile (4000), whose blocking write has
      * been stuck for {@code write-stall-ms}, or that acked no important message for
      * {@code ack-timeout-ms} while they heartbeat (4008).
      */
     private void cutOffQuietOnes(long now) {
-        long limit = now - TimeUnit.SECONDS.toNanos(3L * settings.heartbeatSec());
+        long timeout = TimeUnit.SECONDS.toNanos(3L * settings.heartbeatSec());
+        // a node that ran seconds late read its clients' heartbeats as late: that silence is excused
+        long limit = now - timeout - sweepLag.within(now, 2 * timeout);
         long stalled = TimeUnit.MILLISECONDS.toNanos(settings.writeStallMs());
         long unacked = TimeUnit.MILLISECONDS.toNanos(settings.ackTimeoutMs());
         for (ClientSession session : sessions.all()) {
@@ -253,6 +260,15 @@ class Connections {
                 LOG.log(Level.FINE, "Closing a session that acked no important message for {0} ms", settings.ackTimeoutMs());
                 disconnect(session, Disconnect.NO_ACK);
             }
+        }
+    }
+
+    /** Says, at most every ten seconds, that the node ran a second or more behind. */
+    private void noteLateness(long now, long lateNanos) {
+        if (lateNanos >= TimeUnit.SECONDS.toNanos(1) && now - lagLoggedAt > TimeUnit.SECONDS.toNanos(10)) {
+            lagLoggedAt = now;
+            LOG.log(Level.WARNING, "The node ran {0} ms behind (its sweep came late); heartbeat deadlines are moved by as much",
+                    TimeUnit.NANOSECONDS.toMillis(lateNanos));
         }
     }
 
