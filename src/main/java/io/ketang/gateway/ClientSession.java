@@ -28,7 +28,8 @@ final class ClientSession {
     volatile Terminal terminal;
     /** This session's line in the session registry, set at hello. */
     volatile SessionEntry entry;
-    volatile Future<?> helloDeadline;
+    /** When the socket opened, System.nanoTime: it has {@code hello-timeout-ms} from then to say hello. */
+    final long openedAt;
     /** Closes the socket if writing out its last frames takes too long. */
     volatile Future<?> forcedClose;
     /** When the last heartbeat (or hello) came, System.nanoTime. */
@@ -51,8 +52,9 @@ final class ClientSession {
     int tooLarge;
     int refusedInARow;
 
-    ClientSession(Session socket, SessionWriter writer, Budgets.Budget frames) {
+    ClientSession(Session socket, SessionWriter writer, Budgets.Budget frames, long openedAt) {
         this.socket = socket;
+        this.openedAt = openedAt;
         this.writer = writer;
         this.frames = frames;
     }

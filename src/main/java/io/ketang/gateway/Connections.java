@@ -114,15 +114,11 @@ class Connections {
     ClientSession opened(Session socket) {
         SessionWriter writer = new SessionWriter(socket.getAsyncRemote(), settings.blockingWrites() ? socket.getBasicRemote() : null,
                 settings.outboundQueue(), w -> disconnect(socket, Disconnect.TOO_SLOW), flusher::schedule);
+        long now = System.nanoTime();
         ClientSession session = new ClientSession(socket, writer,
-                Budgets.Budget.ofConnection(settings.studentRate(), settings.studentBurst(), System.nanoTime()));
+                Budgets.Budget.ofConnection(settings.studentRate(), settings.studentBurst(), now), now);
         sessions.add(session);
         connections.inc();
-        session.helloDeadline = scheduler.schedule(() -> {
-            if (!session.authenticated()) {
-                disconnect(session, Disconnect.NO_HELLO);
-            }
-        }, settings.helloTimeoutMs(), TimeUnit.MILLISECONDS);
         return session;
     }
 
@@ -132,7 +128,6 @@ class Connections {
      */
     void signedIn(ClientSession session) {
         sessions.signedIn(session, System.nanoTime());
-        session.helloDeadline.cancel(false);
         Identity who = session.identity;
         try {
             registry.claim(who.bid(), who.uin(), session.terminal, session.entry).ifPresent(older -> {
@@ -181,10 +176,8 @@ class Connections {
         if (session == null) {
             return;
         }
-        for (Future<?> timer : new Future<?>[] {session.helloDeadline, session.forcedClose}) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
+        if (session.forcedClose != null) {
+            session.forcedClose.cancel(false);
         }
         Disconnect why = session.disconnect();
         ExitReason reason = why == null ? ExitReason.CLOSED : why.exitReason();
@@ -233,22 +226,29 @@ class Connections {
     }
 
     /**
-     * Cuts off sockets that sent no heartbeat for three intervals, plus however late the node ran
-     * meanwhile (4000), whose blocking write has
-     * been stuck for {@code write-stall-ms}, or that acked no important message for
-     * {@code ack-timeout-ms} while they heartbeat (4008).
+     * Cuts off sockets that said no hello within {@code hello-timeout-ms} (4408) or sent no
+     * heartbeat for three intervals (4000), whose blocking write has been stuck for
+     * {@code write-stall-ms}, or that acked no important message for {@code ack-timeout-ms} while
+     * they heartbeat (4008). A client is not blamed for the node's own delays: not while one of its
+     * frames is being handled, and not for the time the node ran behind (see {@link SweepLag}).
      */
     private void cutOffQuietOnes(long now) {
         long timeout = TimeUnit.SECONDS.toNanos(3L * settings.heartbeatSec());
-        // a node that ran seconds late read its clients' heartbeats as late: that silence is excused
-        long limit = now - timeout - sweepLag.within(now, 2 * timeout);
+        long behind = sweepLag.within(now, 2 * timeout);
+        long heartbeatLimit = now - timeout - behind;
+        long helloLimit = now - TimeUnit.MILLISECONDS.toNanos(settings.helloTimeoutMs()) - behind;
         long stalled = TimeUnit.MILLISECONDS.toNanos(settings.writeStallMs());
         long unacked = TimeUnit.MILLISECONDS.toNanos(settings.ackTimeoutMs());
         for (ClientSession session : sessions.all()) {
             if (session.disconnect() != null) {
                 continue;
             }
-            if (session.authenticated() && session.lastHeartbeat - limit < 0 && session.handlingSince == 0) {
+            boolean waitedOn = session.handlingSince != 0;
+            if (!session.authenticated()) {
+                if (!waitedOn && session.openedAt - helloLimit < 0) {
+                    disconnect(session, Disconnect.NO_HELLO);
+                }
+            } else if (!waitedOn && session.lastHeartbeat - heartbeatLimit < 0) {
                 disconnect(session, Disconnect.HEARTBEAT_TIMEOUT);
             } else if (session.writer.blockedNanos(now) > stalled) {
                 // a write stuck this long: the client stopped reading with its buffers full
@@ -346,10 +346,8 @@ class Connections {
             sweeping.cancel(false);
         }
         for (ClientSession session : sessions.all()) {
-            for (Future<?> timer : new Future<?>[] {session.helloDeadline, session.forcedClose}) {
-                if (timer != null) {
-                    timer.cancel(false);
-                }
+            if (session.forcedClose != null) {
+                session.forcedClose.cancel(false);
             }
         }
         try {

@@ -62,7 +62,7 @@ class FrameIntakeTest {
         Session socket = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> method.getName().equals("getId") ? "s1" : null);
         return new ClientSession(socket, new SessionWriter(remote, 1_024, w -> { }, w -> { }),
-                Budgets.Budget.ofConnection(SETTINGS.studentRate(), SETTINGS.studentBurst(), clock.get()));
+                Budgets.Budget.ofConnection(SETTINGS.studentRate(), SETTINGS.studentBurst(), clock.get()), clock.get());
     }
 
     private JsonObject lastWritten() {

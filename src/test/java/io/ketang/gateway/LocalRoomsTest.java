@@ -29,7 +29,7 @@ class LocalRoomsTest {
                 (proxy, method, args) -> method.getName().equals("getId") ? "s" + uin : null);
         ClientSession student = new ClientSession(session,
                 new SessionWriter(socket.remote, 100, w -> { }, waitingForFlusher::add),
-                Budgets.Budget.ofConnection(10, 10, 0));
+                Budgets.Budget.ofConnection(10, 10, 0), 0);
         student.identity = new Identity(uin, "academy", Role.STUDENT, java.util.Set.of());
         rooms.join(ROOM, student);
         return student;

@@ -730,6 +730,8 @@ public final class PushLoad {
         /** Set when the student closes on purpose (the bell): its close is expected, and timed. */
         volatile boolean leaving;
         volatile long connectingSince;
+        /** How the server closed this socket before the student joined, if it did. */
+        volatile String closedBeforeJoin;
         /** Chat frames this student sent. */
         int chats;
 
@@ -919,6 +921,9 @@ public final class PushLoad {
                 lastLeavingClosedAt.accumulateAndGet(System.nanoTime(), Math::max);
                 return;
             }
+            if (joined.getCount() > 0) {
+                closedBeforeJoin = code + " " + reason;
+            }
             if (joined.getCount() == 0 && !closing) {
                 closedEarly.incrementAndGet();
                 closeReasons.computeIfAbsent(code + " " + reason, k -> new AtomicLong()).incrementAndGet();
@@ -1007,6 +1012,15 @@ public final class PushLoad {
         Histogram h = joinTimes.getIntervalHistogram();
         say("%d of %d joined in %.1f s (join ms p50 %.0f  p99 %.0f  max %.0f)", in.size(), tokens.size(),
                 (System.nanoTime() - start) / 1e9, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
+        if (in.size() < all.size()) {
+            // what became of the others: where each one's handshake stopped
+            Map<String, Long> stuck = all.stream().filter(s -> s.joined.getCount() > 0).collect(java.util.stream.Collectors.groupingBy(
+                    s -> s.session == null ? "never opened"
+                            : s.closedBeforeJoin != null ? "closed " + s.closedBeforeJoin
+                            : s.welcomed ? "welcomed, no joined" : "open, no welcome",
+                    java.util.stream.Collectors.counting()));
+            say("  not joined: %s", stuck);
+        }
         return in;
     }
 
