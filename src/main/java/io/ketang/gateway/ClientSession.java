@@ -30,6 +30,13 @@ final class ClientSession {
     volatile SessionEntry entry;
     /** When the socket opened, System.nanoTime: it has {@code hello-timeout-ms} from then to say hello. */
     final long openedAt;
+    /**
+     * Set once the socket has closed and its rooms were handed back; a join still under way then
+     * leaves again by itself (see {@link Connections#leaveEnded}). {@link #exitReason} is set first.
+     */
+    volatile boolean ended;
+    /** What the rooms of an ended session hear: why it left, or null for nothing (a newer session took over). */
+    volatile io.ketang.heartbeat.api.ExitReason exitReason;
     /** Closes the socket if writing out its last frames takes too long. */
     volatile Future<?> forcedClose;
     /** When the last heartbeat (or hello) came, System.nanoTime. */

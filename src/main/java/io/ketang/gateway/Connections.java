@@ -180,20 +180,34 @@ class Connections {
             session.forcedClose.cancel(false);
         }
         Disconnect why = session.disconnect();
-        ExitReason reason = why == null ? ExitReason.CLOSED : why.exitReason();
         if (session.authenticated()) {
             // a user whose newer session holds the terminal moved (a reconnect to another node, a
             // new login): the rooms' member entries are the newer session's, and nobody left
             boolean moved = !releaseEntry(session) || why == Disconnect.REPLACED;
-            if (!moved) {
-                for (RoomRef room : session.rooms) {
-                    leftRoom(session, room, reason);
-                }
-            }
+            session.exitReason = moved ? null : why == null ? ExitReason.CLOSED : why.exitReason();
         }
-        release(session);
+        // from here a join still under way sees the end and leaves by itself: whichever of the two
+        // takes the room out of the session's set does the leaving, once
+        session.ended = true;
+        for (RoomRef room : session.rooms) {
+            leaveEnded(session, room);
+        }
+        session.writer.close();
         if (session.authenticated()) {
             sessions.signedOut(session);
+        }
+    }
+
+    /**
+     * Takes an ended session out of a room, if nobody else has: this node's fan-out, and, unless a
+     * newer session took over, the member list, heartbeat and exit notice.
+     */
+    void leaveEnded(ClientSession session, RoomRef room) {
+        if (session.rooms.remove(room)) {
+            rooms.leave(room, session);
+            if (session.exitReason != null) {
+                leftRoom(session, room, session.exitReason);
+            }
         }
     }
 
@@ -312,14 +326,6 @@ class Connections {
     }
 
     /** Takes the session out of its rooms and drops its queue, before its socket is gone. */
-    private void release(ClientSession session) {
-        for (RoomRef room : session.rooms) {
-            rooms.leave(room, session);
-        }
-        session.rooms.clear();
-        session.writer.close();
-    }
-
     /**
      * Graceful drain: every socket is closed with 4503 so its client reconnects to another node.
      * It runs from a JVM shutdown hook, i.e. as soon as the node is told to stop by a signal

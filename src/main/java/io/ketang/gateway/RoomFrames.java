@@ -137,11 +137,18 @@ class RoomFrames {
             return;
         }
         chargeReply(session, missed);
-        session.rooms.add(ref);
         if (joining.group() != null) {
             session.groups.put(ref, joining.group());
         }
+        // this node's fan-out first, the session's own set after: whoever takes the room out of
+        // that set (a leave, a kick, the socket's close) finds the fan-out to undo in place
         rooms.join(ref, session);
+        session.rooms.add(ref);
+        if (session.ended) {
+            // the socket closed during this join, and its close may have missed the room
+            connections.leaveEnded(session, ref);
+            return;
+        }
         joins.inc();
         boolean listed = who.role() != Role.OBSERVER && memberships.member(ref, who.uin()).isEmpty();
         var joined = Frames.reply("joined", id)
