@@ -243,8 +243,9 @@ class Connections {
      * Cuts off sockets that said no hello within {@code hello-timeout-ms} (4408) or sent no
      * heartbeat for three intervals (4000), whose blocking write has been stuck for
      * {@code write-stall-ms}, or that acked no important message for {@code ack-timeout-ms} while
-     * they heartbeat (4008). A client is not blamed for the node's own delays: not while one of its
-     * frames is being handled, and not for the time the node ran behind (see {@link SweepLag}).
+     * they heartbeat (4008). A client is not blamed for the node's own delays: not for silence
+     * while one of its frames is being handled, and not for the time the node ran behind, when it
+     * read heartbeats, hellos and acks late (see {@link SweepLag}).
      */
     private void cutOffQuietOnes(long now) {
         long timeout = TimeUnit.SECONDS.toNanos(3L * settings.heartbeatSec());
@@ -268,7 +269,7 @@ class Connections {
                 // a write stuck this long: the client stopped reading with its buffers full
                 LOG.log(Level.FINE, "Closing a session whose write has been stuck for {0} ms", settings.writeStallMs());
                 disconnect(session, Disconnect.TOO_SLOW);
-            } else if (session.awaitingAckNanos(now) > unacked) {
+            } else if (session.awaitingAckNanos(now) - behind > unacked) {
                 // the kernel's buffers took what was written (megabytes, on a fast link) or a write
                 // is slow, yet the client, alive enough to heartbeat, acks nothing new: not reading
                 LOG.log(Level.FINE, "Closing a session that acked no important message for {0} ms", settings.ackTimeoutMs());
