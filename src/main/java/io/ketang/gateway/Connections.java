@@ -84,6 +84,8 @@ class Connections {
     private Future<?> sweeping;
     private final SweepLag sweepLag = new SweepLag(SWEEP_PERIOD_NANOS);
     private long lagLoggedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(10);
+    /** How long the node ran behind lately (within two heartbeat timeouts), as of the last sweep. */
+    private volatile long behindLately;
 
     @jakarta.annotation.PostConstruct
     void counters() {
@@ -250,6 +252,7 @@ class Connections {
     private void cutOffQuietOnes(long now) {
         long timeout = TimeUnit.SECONDS.toNanos(3L * settings.heartbeatSec());
         long behind = sweepLag.within(now, 2 * timeout);
+        behindLately = behind;
         long heartbeatLimit = now - timeout - behind;
         long helloLimit = now - TimeUnit.MILLISECONDS.toNanos(settings.helloTimeoutMs()) - behind;
         long stalled = TimeUnit.MILLISECONDS.toNanos(settings.writeStallMs());
@@ -276,6 +279,11 @@ class Connections {
                 disconnect(session, Disconnect.NO_ACK);
             }
         }
+    }
+
+    /** How long, in nanoseconds, the node ran behind within the last two heartbeat timeouts. */
+    long behindLately() {
+        return behindLately;
     }
 
     /** Says, at most every ten seconds, that the node ran a second or more behind. */

@@ -30,18 +30,29 @@ final class FrameIntake {
     private final Map<String, Handler> handlers;
     private final BiConsumer<ClientSession, Disconnect> disconnect;
     private final LongSupplier nanoClock;
+    private final LongSupplier behindLately;
+    /**
+     * How far behind the node must have run before a run of refusals is not held against a
+     * client: a client within its budget saves up at most a burst, which refills in burst/rate
+     * seconds, so a shorter stall cannot have made it look like a flooder.
+     */
+    private final long floodExcuseNanos;
 
     /**
-     * @param handlers   by frame type; {@code hello} is the one a session may send before it said hello
-     * @param disconnect closes a session for a reason the protocol names
-     * @param nanoClock  System::nanoTime, or a test's clock
+     * @param handlers     by frame type; {@code hello} is the one a session may send before it said hello
+     * @param disconnect   closes a session for a reason the protocol names
+     * @param nanoClock    System::nanoTime, or a test's clock
+     * @param behindLately how long the node ran behind lately, in nanoseconds (see {@link SweepLag})
      */
     FrameIntake(GatewaySettings settings, Map<String, Handler> handlers, BiConsumer<ClientSession, Disconnect> disconnect,
-                LongSupplier nanoClock) {
+                LongSupplier nanoClock, LongSupplier behindLately) {
         this.settings = settings;
         this.handlers = Map.copyOf(handlers);
         this.disconnect = disconnect;
         this.nanoClock = nanoClock;
+        this.behindLately = behindLately;
+        double refillSec = Math.max(settings.studentBurst() / settings.studentRate(), settings.staffBurst() / settings.staffRate());
+        this.floodExcuseNanos = (long) (refillSec * 1e9);
     }
 
     void received(ClientSession session, String text) {
@@ -98,14 +109,18 @@ final class FrameIntake {
         }
     }
 
-    /** The frame budget; a client that ignores RATE_LIMITED for {@code flood-strikes} frames in a row is flooding. */
+    /**
+     * The frame budget; a client that ignores RATE_LIMITED for {@code flood-strikes} frames in a
+     * row is flooding, unless the node ran so far behind lately that it may have read a backlog of
+     * the client's frames at once, none of them sent after a refusal.
+     */
     private boolean admit(ClientSession session, Long id) {
         long retryAfterMs = session.frames.take(nanoClock.getAsLong());
         if (retryAfterMs == 0) {
             session.refusedInARow = 0;
             return true;
         }
-        if (++session.refusedInARow > settings.floodStrikes()) {
+        if (++session.refusedInARow > settings.floodStrikes() && behindLately.getAsLong() < floodExcuseNanos) {
             disconnect.accept(session, Disconnect.FLOODING);
             return false;
         }

@@ -44,7 +44,7 @@ public class Gateway {
                 "members", roomFrames::members,
                 "ack", roomFrames::ack,
                 "pull", roomFrames::pull),
-                connections::disconnect, System::nanoTime);
+                connections::disconnect, System::nanoTime, connections::behindLately);
     }
 
     void opened(Session socket) {

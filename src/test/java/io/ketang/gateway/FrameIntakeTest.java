@@ -31,6 +31,7 @@ class FrameIntakeTest {
             false, 5_000, 30_000);
 
     final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    final AtomicLong behind = new AtomicLong();
     final List<String> written = new ArrayList<>();
     final List<Disconnect> disconnects = new ArrayList<>();
     final List<String> handled = new ArrayList<>();
@@ -49,7 +50,7 @@ class FrameIntakeTest {
                 throw new IllegalStateException("secret detail");
             },
             "slow", (s, f, id) -> clock.addAndGet(TimeUnit.SECONDS.toNanos(2))),
-            (s, why) -> disconnects.add(why), clock::get);
+            (s, why) -> disconnects.add(why), clock::get, behind::get);
 
     private ClientSession session() {
         // every write completes at once, as on a fast network
@@ -150,6 +151,22 @@ class FrameIntakeTest {
         intake.received(session, "{\"type\":\"hb\",\"id\":11}");
         assertThat(disconnects).isEmpty();
         intake.received(session, "{\"type\":\"hb\",\"id\":12}");
+        assertThat(disconnects).containsExactly(Disconnect.FLOODING);
+    }
+
+    @Test
+    void aBacklogReadAtOnceAfterTheNodeRanBehindIsRefusedButNotCalledFlooding() {
+        // the budget refills its burst in 3 s (3 at 1 a second): a stall that long can pile up a burst
+        behind.set(TimeUnit.SECONDS.toNanos(3));
+        for (int i = 0; i < 10; i++) {
+            intake.received(session, "{\"type\":\"hb\",\"id\":" + i + "}");
+        }
+        assertThat(lastWritten().getString("code")).isEqualTo("RATE_LIMITED");
+        assertThat(disconnects).isEmpty();
+
+        // a shorter stall cannot have made a client within its budget look like this
+        behind.set(TimeUnit.SECONDS.toNanos(3) - 1);
+        intake.received(session, "{\"type\":\"hb\",\"id\":10}");
         assertThat(disconnects).containsExactly(Disconnect.FLOODING);
     }
 
