@@ -99,7 +99,10 @@ final class ClientSession {
         writer.offer(frame);
     }
 
-    /** One of many sessions' frame (a fan-out): queued, written by the flusher threads. */
+    /**
+     * One of many sessions' frame (a fan-out), or a reply that comes on another thread than this
+     * client's read (after Kafka took a message): queued, written by the flusher threads.
+     */
     void sendLater(String frame) {
         writer.offerLater(frame);
     }

@@ -254,13 +254,17 @@ class RoomFrames {
                 return;
             }
         }
+        // the reply leaves through the flusher threads, never on the thread that completes the
+        // send: that is most often the Kafka producer's network thread, which every push of this
+        // node goes through. A socket write there that hangs (Liberty waits without a timeout when
+        // a blocking write meets a socket its client is closing) would stop the whole node pushing.
         messages.send(new Actor(who.uin(), who.role()), session.groups.get(room), room, kind, body.asJsonObject())
                 .whenComplete((outcome, failure) -> {
                     if (failure != null) {
                         LOG.log(Level.WARNING, "A {0} failed: {1}", new Object[] {kind, failure.toString()});
-                        session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "not accepted, retry"));
+                        session.sendLater(Frames.error(id, ErrorCode.UNAVAILABLE, "not accepted, retry"));
                     } else {
-                        session.send(reply(outcome, id));
+                        session.sendLater(reply(outcome, id));
                     }
                 });
     }
