@@ -115,7 +115,7 @@ class Connections {
     /** A socket opened: it has its writer, the connection's own frame budget, and {@code hello-timeout-ms} to say hello. */
     ClientSession opened(Session socket) {
         SessionWriter writer = new SessionWriter(socket.getAsyncRemote(), settings.blockingWrites() ? socket.getBasicRemote() : null,
-                settings.outboundQueue(), w -> disconnect(socket, Disconnect.TOO_SLOW), flusher::schedule);
+                socket::isOpen, settings.outboundQueue(), w -> disconnect(socket, Disconnect.TOO_SLOW), flusher::schedule);
         long now = System.nanoTime();
         ClientSession session = new ClientSession(socket, writer,
                 Budgets.Budget.ofConnection(settings.studentRate(), settings.studentBurst(), now), now);
@@ -261,6 +261,7 @@ class Connections {
             if (session.disconnect() != null) {
                 continue;
             }
+            session.writer.pongOverdue(now, behind);
             boolean waitedOn = session.handlingSince != 0;
             if (!session.authenticated()) {
                 if (!waitedOn && session.openedAt - helloLimit < 0) {

@@ -1,5 +1,6 @@
 package io.ketang.gateway;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 import jakarta.annotation.PostConstruct;
@@ -55,6 +56,13 @@ public class Gateway {
         ClientSession session = sessions.get(socket.getId());
         if (session != null) {
             intake.received(session, text);
+        }
+    }
+
+    void ponged(Session socket, ByteBuffer payload) {
+        ClientSession session = sessions.get(socket.getId());
+        if (session != null) {
+            session.writer.ponged(payload);
         }
     }
 

@@ -7,6 +7,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -29,6 +30,12 @@ public class KetangEndpoint {
     @OnMessage(maxMessageSize = CONTAINER_FRAME_LIMIT)
     public void message(Session session, String text) {
         gateway.received(session, text);
+    }
+
+    /** The answer to a ping the session's writer sent to learn that the client reads. */
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
+        gateway.ponged(session, pong.getApplicationData());
     }
 
     @OnClose

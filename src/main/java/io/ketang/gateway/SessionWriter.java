@@ -1,22 +1,29 @@
 package io.ketang.gateway;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 
 /**
- * The one writer of a WebSocket session. Liberty allows a single asynchronous write in flight per
- * session (a second one is refused, and is lost silently if unchecked), so frames wait in a bounded
- * queue and the next goes out when the previous write completes; what piled up meanwhile goes out
- * together in one {@code frames} envelope. A session whose queue is full
- * cannot keep up: {@code onOverflow} is told once, and the caller closes it; a broadcast never
- * waits on it.
+ * The one writer of a WebSocket session. Liberty allows a single write in flight per session (a
+ * second one is refused, and is lost silently if unchecked), so frames wait in a bounded queue and
+ * the next goes out when the previous write completes; what piled up meanwhile goes out together in
+ * one {@code frames} envelope. Writes block on the writing thread within a window of what the
+ * client has not yet shown it read, and past it wait for a pong or an ack (see {@link #blocking}).
+ * A session whose queue is full cannot keep up: {@code onOverflow} is told once, and the caller
+ * closes it; a broadcast never waits on it.
  */
 final class SessionWriter {
 
@@ -35,25 +42,36 @@ final class SessionWriter {
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private volatile boolean closed;
     /** Set by {@link #finish}: runs once, when what was queued before it has been written. */
-    private final java.util.concurrent.atomic.AtomicReference<Runnable> finisher = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Runnable> finisher = new AtomicReference<>();
 
     /**
-     * Writes blocking on the calling thread, while the session keeps up; null: every write
-     * asynchronous. Liberty completes an asynchronous write on its default executor (the write is
-     * always queued), and a close frame read from the client parks an executor thread until the
-     * session's write in flight has completed: in a close storm (the end of a class) the parked
-     * threads hold up the very completions they wait for, and the executor grows by thousands of
-     * threads while the next class's frames wait. A blocking write completes on the writing
-     * thread, so a close waits only for the syscall in progress.
+     * Writes blocking on the calling thread, within the window ({@link #BLOCKING_WINDOW_CHARS});
+     * null: every write asynchronous. Liberty completes an asynchronous write on its default
+     * executor (the write is always queued), and a close frame read from the client parks an
+     * executor thread until the session's write in flight has completed: in a close storm (the end
+     * of a class) the parked threads hold up the very completions they wait for, and the executor
+     * grows by thousands of threads while the next class's frames wait. A blocking write completes
+     * on the writing thread, so a close waits only for the syscall in progress. So a session past
+     * its window does not go asynchronous: its frames wait here while a ping asks the client to
+     * show it reads ({@link #ponged}); only a frame larger than {@link #LARGE_FRAME_CHARS} is
+     * written asynchronously, and only once everything before it is confirmed.
      */
     private final RemoteEndpoint.Basic blocking;
-    /** Set once a blocking write took longer than {@link #SLOW_WRITE_NANOS}: asynchronous from then on. */
+    /**
+     * Whether the socket is still open, asked just before each blocking write: Liberty's blocking
+     * write on a socket that is already closing waits for a notification that never comes (no
+     * timeout, see {@code WsocConnLink.okToWrite}), and takes its thread for good. A client's close
+     * reaches this writer late in a close storm (its close handler waits its turn), while replies
+     * and pings for it keep coming.
+     */
+    private final BooleanSupplier open;
+    /** Set when a blocking write took longer than {@link #SLOW_WRITE_NANOS}: nothing more is written until the client confirms. */
     private volatile boolean lagging;
     /** When the blocking write in progress began (System.nanoTime), 0 when none. */
     private volatile long blockingSince;
 
     /** A blocking write taking longer than this means the client does not keep up. */
-    static final long SLOW_WRITE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+    static final long SLOW_WRITE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /**
      * The most characters written blocking since the client last showed it reads (an {@code ack}
@@ -63,11 +81,39 @@ final class SessionWriter {
      * reading. That matters because Liberty gives a blocking write no timeout, and its close of
      * such a socket waits on the same full buffer: a write stuck there holds a flusher thread, and
      * with it every other session's fan-out (the fault suite's dead phones did that with 16 K).
-     * Beyond the window, writes go asynchronous until the next ack.
+     * Beyond the window, frames wait for the client to confirm: a pong to the ping sent then, or an
+     * ack.
      */
     static final int BLOCKING_WINDOW_CHARS = 2 * 1024;
-    /** Characters written since the client last acked. */
-    private final AtomicLong unconfirmed = new AtomicLong();
+    /**
+     * A single frame larger than the window is still written blocking, up to this many characters
+     * (12 KB in UTF-8 at most), once the client has confirmed everything before it: its kernel
+     * buffers then hold nothing of ours. Merged chat comes in such frames when many chat at once
+     * (2–4 K characters in the class-end storm), and written asynchronously each would hold a
+     * Liberty thread at its client's close.
+     */
+    static final int LARGE_FRAME_CHARS = 4 * 1024;
+    /** Characters handed to the socket so far. */
+    private final AtomicLong writtenChars = new AtomicLong();
+    /** Of those, how many the client has shown it read (an ack: all of them; a pong: those before its ping). */
+    private final AtomicLong confirmedChars = new AtomicLong();
+    /** The ping awaiting its pong: its payload, and {@link #writtenChars} when it was sent; null when none. */
+    private final AtomicReference<Ping> ping = new AtomicReference<>();
+
+    /** A ping's payload (random, so a client cannot confirm what it has not read) and what it confirms. */
+    private record Ping(long token, long mark, long sentAt) { }
+
+    /**
+     * Set while the session is written asynchronously, as before pacing: after a frame larger than
+     * {@link #LARGE_FRAME_CHARS}, when a ping went unanswered for {@link #PONG_WAIT_NANOS} (a client
+     * that does not answer pings), or when half the queue waits behind a ping (a client that sent
+     * many requests at once: its pong is read after them). Cleared once the client confirms all
+     * but a window's worth.
+     */
+    private volatile boolean unpaced;
+
+    /** How long frames wait for the pong to a ping before the session is written unpaced. */
+    static final long PONG_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** An important message is queued that no write has taken yet. */
     private final AtomicBoolean ackDue = new AtomicBoolean();
     /** When a write first took an important message the client has not acked since (System.nanoTime), 0 when none. */
@@ -80,8 +126,14 @@ final class SessionWriter {
 
     SessionWriter(RemoteEndpoint.Async remote, RemoteEndpoint.Basic blocking, int capacity,
             Consumer<SessionWriter> onOverflow, Consumer<SessionWriter> later) {
+        this(remote, blocking, () -> true, capacity, onOverflow, later);
+    }
+
+    SessionWriter(RemoteEndpoint.Async remote, RemoteEndpoint.Basic blocking, BooleanSupplier open, int capacity,
+            Consumer<SessionWriter> onOverflow, Consumer<SessionWriter> later) {
         this.remote = remote;
         this.blocking = blocking;
+        this.open = open;
         this.capacity = capacity;
         this.onOverflow = onOverflow;
         this.later = later;
@@ -98,18 +150,65 @@ final class SessionWriter {
         return since == 0 ? 0 : now - since;
     }
 
-    /** Whether this session's writes have gone asynchronous: one took too long, or the client has not acked of late. */
+    /** Whether this session's writes wait for the client to confirm: one took too long, or the next would pass the window. */
     boolean lagging() {
-        return lagging || unconfirmed.get() > BLOCKING_WINDOW_CHARS;
+        String head = queue.peek();
+        return lagging || head != null && wayFor(head.length()) == Way.WAIT;
+    }
+
+    private long unconfirmed() {
+        return writtenChars.get() - confirmedChars.get();
     }
 
     /**
-     * The client showed it reads what it is sent (it acked): its writes may block again. A write
-     * that was slow for the network's sake rather than the client's gets another chance too.
+     * The client showed it reads what it is sent (it acked): everything written so far counts as
+     * read, and what waits is written. A write that was slow for the network's sake rather than
+     * the client's gets another chance too.
      */
     void confirmed() {
-        unconfirmed.set(0);
+        ping.set(null); // its pong, should it still come, says less than this
+        confirmUpTo(writtenChars.get());
+    }
+
+    /**
+     * A pong came: if it answers the ping in flight, the client has read everything written before
+     * that ping. Anything else (an unsolicited pong, a stale or forged payload) confirms nothing.
+     */
+    void ponged(ByteBuffer payload) {
+        Ping asked = ping.get();
+        if (asked == null || payload.remaining() != Long.BYTES || payload.getLong(payload.position()) != asked.token()
+                || !ping.compareAndSet(asked, null)) {
+            return;
+        }
+        confirmUpTo(asked.mark());
+    }
+
+    /**
+     * Called now and then (the sweep): frames that waited longer than {@link #PONG_WAIT_NANOS} for
+     * the pong to a ping, beyond {@code excusedNanos} (the node itself ran behind, and read the
+     * pong late), go out unpaced. True when that happened now.
+     */
+    boolean pongOverdue(long now, long excusedNanos) {
+        Ping asked = ping.get();
+        if (asked == null || unpaced || queue.isEmpty() || now - asked.sentAt() - excusedNanos <= PONG_WAIT_NANOS) {
+            return false;
+        }
+        unpaced = true;
+        if (!writing.get() && flushPending.compareAndSet(false, true)) {
+            later.accept(this);
+        }
+        return true;
+    }
+
+    private void confirmUpTo(long mark) {
+        confirmedChars.accumulateAndGet(mark, Math::max);
         lagging = false;
+        if (unpaced && unconfirmed() <= BLOCKING_WINDOW_CHARS) {
+            unpaced = false;
+        }
+        if (!queue.isEmpty() && !writing.get() && flushPending.compareAndSet(false, true)) {
+            later.accept(this); // what waited for the confirmation
+        }
     }
 
     /** The client acked more than before, or all there is: no important message waits for its ack. */
@@ -134,11 +233,15 @@ final class SessionWriter {
         // the common case: nothing waiting and no write in flight, so this frame goes out at once
         // without passing through the queue
         if (queued.get() == 0 && writing.compareAndSet(false, true)) {
-            if (send(frame)) {
-                writing.set(false);
-                writeNext();
+            Way way = wayFor(frame.length());
+            if (way != Way.WAIT) {
+                if (send(frame, way)) {
+                    writing.set(false);
+                    writeNext();
+                }
+                return true;
             }
-            return true;
+            writing.set(false);
         }
         if (!enqueue(frame)) {
             return false;
@@ -196,6 +299,15 @@ final class SessionWriter {
             return false;
         }
         queue.add(frame);
+        if (ping.get() != null && !unpaced && queued.get() >= capacity / 2) {
+            // the pong is late while frames pile up: most likely the client's own requests are
+            // queued ahead of it in the node's read (a client that sends many at once), since its
+            // replies are among what waits; write them unpaced rather than call it too slow
+            unpaced = true;
+            if (!writing.get() && flushPending.compareAndSet(false, true)) {
+                later.accept(this);
+            }
+        }
         return true;
     }
 
@@ -236,48 +348,116 @@ final class SessionWriter {
 
     private void writeNext() {
         while (writing.compareAndSet(false, true)) {
-            String frame = queue.poll();
-            if (frame == null) {
+            String head = queue.peek(); // only the holder of writing takes from the queue
+            if (head == null) {
                 writing.set(false);
-                // a frame queued between poll and release would otherwise wait for the next offer
+                // a frame queued between peek and release would otherwise wait for the next offer
                 if (queue.isEmpty()) {
                     runFinisher();
                     return;
                 }
                 continue;
             }
+            Way way = wayFor(head.length());
+            if (way == Way.WAIT) {
+                askToConfirm();
+                writing.set(false);
+                // a confirmation that came meanwhile found writing held and asked for no flush
+                if (wayFor(head.length()) == Way.WAIT) {
+                    return;
+                }
+                continue;
+            }
+            queue.poll();
             queued.decrementAndGet();
-            if (!send(queue.peek() == null ? frame : batch(frame))) {
+            long room = way == Way.BLOCKING ? BLOCKING_WINDOW_CHARS - unconfirmed() : MAX_BATCH_CHARS;
+            if (!send(queue.peek() == null ? head : batch(head, room), way)) {
                 return; // asynchronous: its completion goes on
             }
             writing.set(false); // written: take what queued meanwhile
         }
     }
 
+    /** How the next write of this many characters goes. */
+    private enum Way { BLOCKING, ASYNCHRONOUS, WAIT }
+
+    private Way wayFor(int chars) {
+        if (blocking == null || unpaced) {
+            return Way.ASYNCHRONOUS;
+        }
+        if (lagging) {
+            return Way.WAIT;
+        }
+        long unconfirmed = unconfirmed();
+        if (unconfirmed + chars <= BLOCKING_WINDOW_CHARS) {
+            return Way.BLOCKING;
+        }
+        if (chars > BLOCKING_WINDOW_CHARS && unconfirmed == 0) {
+            if (chars <= LARGE_FRAME_CHARS) {
+                return Way.BLOCKING; // alone, once all before it is confirmed
+            }
+            // larger still (a long pull): never blocking, since the kernel's buffers may not hold
+            // it; asynchronous, and then unpaced (no ping could be sure of room) until an ack
+            unpaced = true;
+            return Way.ASYNCHRONOUS;
+        }
+        return Way.WAIT;
+    }
+
     /**
-     * Writes, the caller holding {@link #writing}: blocking while the session keeps up (true:
-     * written, or failed and closed, the caller releases {@link #writing}), else asynchronously
-     * (false: {@link #written} releases it).
+     * Asks the client to show it reads, the caller holding {@link #writing}: a ping, unless one is
+     * out. A ping is sent only while what is unconfirmed fits the kernel's buffers (at most a
+     * {@link #LARGE_FRAME_CHARS} frame), so it never blocks on a client that stopped reading; past
+     * a frame larger than that, only an ack confirms.
      */
-    private boolean send(String text) {
+    private void askToConfirm() {
+        if (ping.get() != null || unconfirmed() > LARGE_FRAME_CHARS) {
+            return;
+        }
+        if (!open.getAsBoolean()) {
+            close(); // the socket is closing; the close handler cleans up
+            return;
+        }
+        long now = System.nanoTime();
+        Ping asked = new Ping(ThreadLocalRandom.current().nextLong(), writtenChars.get(), now == 0 ? 1 : now);
+        ping.set(asked);
+        blockingSince = System.nanoTime();
+        try {
+            blocking.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, asked.token()));
+        } catch (IOException | RuntimeException e) {
+            close(); // the socket is closing; the close handler cleans up
+        } finally {
+            blockingSince = 0;
+        }
+    }
+
+    /**
+     * Writes, the caller holding {@link #writing}: blocking (true: written, or failed and closed;
+     * the caller releases {@link #writing}), or asynchronously (false: {@link #written} releases it).
+     */
+    private boolean send(String text, Way way) {
         if (ackDue.get() && ackDue.getAndSet(false)) {
             long now = System.nanoTime();
             awaitingAckSince.compareAndSet(0, now == 0 ? 1 : now);
         }
-        long written = unconfirmed.addAndGet(text.length());
-        if (blocking != null && !lagging && written <= BLOCKING_WINDOW_CHARS) {
+        writtenChars.addAndGet(text.length());
+        if (way == Way.BLOCKING) {
+            if (!open.getAsBoolean()) {
+                close(); // the socket is closing; the close handler cleans up
+                return true;
+            }
             long start = System.nanoTime();
             blockingSince = start;
             try {
                 blocking.sendText(text);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 close(); // the socket is closing; the close handler cleans up
                 return true;
             } finally {
                 blockingSince = 0;
             }
             if (System.nanoTime() - start > SLOW_WRITE_NANOS) {
-                lagging = true;
+                lagging = true; // the kernel's buffers were full: wait until the client confirms
             }
             return true;
         }
@@ -302,13 +482,20 @@ final class SessionWriter {
      * write each. Each frame is already an encoded JSON object, so this only concatenates; a
      * slow moment on the network costs one syscall per batch, not per message.
      */
-    private String batch(String first) {
+    /** The characters a {@code frames} envelope adds to what it holds. */
+    private static final int ENVELOPE_CHARS = "{\"type\":\"frames\",\"frames\":[]}".length();
+
+    private String batch(String first, long room) {
+        long limit = Math.min(MAX_BATCH_CHARS, room);
+        if (first.length() + ENVELOPE_CHARS >= limit) {
+            return first;
+        }
         StringBuilder out = new StringBuilder(Math.min(MAX_BATCH_CHARS, first.length() * 4) + 32)
                 .append("{\"type\":\"frames\",\"frames\":[").append(first);
         int frames = 1;
         String next;
-        while (frames < MAX_BATCH_FRAMES && out.length() < MAX_BATCH_CHARS
-                && (next = queue.peek()) != null && out.length() + next.length() <= MAX_BATCH_CHARS) {
+        while (frames < MAX_BATCH_FRAMES && out.length() < limit
+                && (next = queue.peek()) != null && out.length() + next.length() + 3 <= limit) {
             queue.poll();
             queued.decrementAndGet();
             out.append(',').append(next);

@@ -176,8 +176,19 @@ class SessionWriterTest {
         volatile long takesNanos;
         /** Runs after each write: e.g. the client acks what it read. */
         volatile Runnable afterWrite = () -> { };
+        /** Runs for each ping sent, with its payload: e.g. the client answers it. */
+        volatile java.util.function.Consumer<java.nio.ByteBuffer> onPing = payload -> { };
+        /** The payloads of the pings sent, in order. */
+        final List<java.nio.ByteBuffer> pings = java.util.Collections.synchronizedList(new ArrayList<>());
         final RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {RemoteEndpoint.Basic.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("sendPing")) {
+                        java.nio.ByteBuffer payload = (java.nio.ByteBuffer) args[0];
+                        java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+                        pings.add(copy);
+                        onPing.accept(copy.duplicate());
+                        return null;
+                    }
                     if (!method.getName().equals("sendText") || args.length != 1) {
                         throw new UnsupportedOperationException(method.getName());
                     }
@@ -192,6 +203,11 @@ class SessionWriterTest {
                     afterWrite.run();
                     return null;
                 });
+
+        /** The client answers the last ping, as every WebSocket client does once it has read up to it. */
+        java.nio.ByteBuffer lastPing() {
+            return pings.get(pings.size() - 1).duplicate();
+        }
     }
 
     @Test
@@ -214,10 +230,32 @@ class SessionWriterTest {
     }
 
     @Test
-    void aSlowBlockingWriteTurnsTheSessionAsynchronous() {
+    void aClientThatAnswersPingsGetsEverythingFromManyThreadsOnceEachInOrder() throws Exception {
+        BlockingSocket socket = new BlockingSocket();
+        Socket unused = new Socket();
+        var flusher = java.util.concurrent.Executors.newFixedThreadPool(2);
+        var client = java.util.concurrent.Executors.newSingleThreadExecutor(); // reads, and answers pings, on a thread of its own
+        SessionWriter writer = new SessionWriter(unused.remote, socket.remote, Integer.MAX_VALUE, w -> { },
+                w -> flusher.execute(w::flush));
+        socket.onPing = payload -> client.execute(() -> writer.ponged(payload));
+        int threads = 4;
+        int perThread = 2_000;
+        offerFromThreads(writer, threads, perThread);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> writer.queued() == 0);
+        flusher.shutdown();
+        client.shutdown();
+        assertThat(flusher.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(unused.written).as("nothing went the asynchronous way").isEmpty();
+        assertThat(socket.pings).hasSizeGreaterThan(1);
+
+        assertEachThreadsFramesOnceInOrder(socket.written, threads, perThread);
+    }
+
+    @Test
+    void afterASlowBlockingWriteNothingMoreIsWrittenUntilTheClientAnswersAPing() {
         BlockingSocket blocking = new BlockingSocket();
         Socket async = new Socket();
-        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, w -> { });
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, SessionWriter::flush);
         writer.offer("{\"n\":1}");
         assertThat(blocking.written).containsExactly("{\"n\":1}");
         assertThat(writer.lagging()).isFalse();
@@ -226,50 +264,235 @@ class SessionWriterTest {
         writer.offer("{\"n\":2}");
         assertThat(writer.lagging()).isTrue();
         assertThat(writer.blockedNanos(System.nanoTime())).as("no write blocked now").isZero();
+        blocking.takesNanos = 0;
 
         writer.offer("{\"n\":3}");
-        assertThat(async.written).containsExactly("{\"n\":3}");
         assertThat(blocking.written).hasSize(2);
+        assertThat(async.written).as("never asynchronous: a close would park a Liberty thread on it").isEmpty();
+        assertThat(writer.queued()).isOne();
+        assertThat(blocking.pings).hasSize(1);
 
-        // an ack says the client reads: the slowness was the network's, and blocking gets another chance
-        writer.confirmed();
+        // the pong says the client read everything before the ping: the slowness was the network's
+        writer.ponged(blocking.lastPing());
         assertThat(writer.lagging()).isFalse();
+        assertThat(blocking.written).last().isEqualTo("{\"n\":3}");
+        assertThat(writer.queued()).isZero();
     }
 
     @Test
-    void writesGoAsynchronousOnceTheClientHasNotAckedAWindowsWorth() {
+    void pastTheWindowFramesWaitForThePongToAPingAndGoOutTogether() {
         BlockingSocket blocking = new BlockingSocket();
         Socket async = new Socket();
-        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, w -> { });
-        String frame = "{\"pad\":\"" + "x".repeat(1_000) + "\"}";
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, SessionWriter::flush);
+        String frame = "{\"pad\":\"" + "x".repeat(500) + "\"}";
         int fit = SessionWriter.BLOCKING_WINDOW_CHARS / frame.length();
         for (int i = 0; i < fit; i++) {
             writer.offer(frame);
         }
         assertThat(blocking.written).hasSize(fit);
-        assertThat(writer.lagging()).isFalse();
+        assertThat(blocking.pings).isEmpty();
 
-        // one more would pass the window: a client that stopped reading could leave it blocked for good
+        // more would pass the window: a client that stopped reading could leave a write blocked for good
         writer.offer(frame);
-        assertThat(async.written).hasSize(1);
+        writer.offer(frame);
+        assertThat(blocking.written).hasSize(fit);
+        assertThat(async.written).isEmpty();
         assertThat(writer.lagging()).isTrue();
-        async.completeWrite();
+        assertThat(blocking.pings).as("one ping, however many frames wait").hasSize(1);
 
-        // the client acks: it reads, so writes may block again
-        writer.confirmed();
-        writer.offer(frame);
+        // a pong that does not answer the ping (unsolicited, or guessed) confirms nothing
+        writer.ponged(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0, blocking.lastPing().getLong() + 1));
+        writer.ponged(java.nio.ByteBuffer.allocate(3));
+        assertThat(blocking.written).hasSize(fit);
+
+        writer.ponged(blocking.lastPing());
         assertThat(blocking.written).hasSize(fit + 1);
-        assertThat(writer.lagging()).isFalse();
+        assertThat(blocking.written).last().asString().startsWith("{\"type\":\"frames\"");
+        assertThat(writer.queued()).isZero();
+
+        // the same pong again is stale: its ping was answered
+        writer.offer(frame);
+        writer.offer(frame);
+        writer.offer(frame);
+        writer.offer(frame);
+        int before = blocking.written.size();
+        writer.ponged(blocking.pings.get(0).duplicate());
+        assertThat(blocking.written).hasSize(before);
+        assertThat(blocking.pings).hasSize(2);
+
+        // an ack confirms too
+        writer.confirmed();
+        assertThat(writer.queued()).isZero();
     }
 
     @Test
-    void aFrameLargerThanTheWindowIsNeverWrittenBlocking() {
+    void aFrameLargerThanTheKernelsBuffersGoesAsynchronousOnceAllBeforeItIsConfirmedAndSoDoesWhatFollowsUntilAnAck() {
         BlockingSocket blocking = new BlockingSocket();
         Socket async = new Socket();
-        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, w -> { });
-        writer.offer("{\"pad\":\"" + "x".repeat(SessionWriter.BLOCKING_WINDOW_CHARS) + "\"}");
-        assertThat(blocking.written).isEmpty();
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, SessionWriter::flush);
+        writer.offer("{\"n\":0}");
+        String large = "{\"pad\":\"" + "x".repeat(SessionWriter.LARGE_FRAME_CHARS) + "\"}";
+        writer.offer(large);
+        assertThat(async.written).as("not before the client confirmed what it has").isEmpty();
+        writer.ponged(blocking.lastPing());
+        assertThat(async.written).containsExactly(large);
+        async.completeWrite();
+
+        // the kernel's buffers may be full now: no ping (it could block), and no blocking write
+        writer.offer("{\"n\":1}");
+        assertThat(async.written).last().isEqualTo("{\"n\":1}");
+        async.completeWrite();
+        assertThat(blocking.written).containsExactly("{\"n\":0}");
+        assertThat(blocking.pings).hasSize(1);
+
+        // an ack: paced again
+        writer.confirmed();
+        writer.offer("{\"n\":2}");
+        assertThat(blocking.written).containsExactly("{\"n\":0}", "{\"n\":2}");
+    }
+
+    @Test
+    void aFrameLargerThanTheWindowGoesOutBlockingAloneOnceAllBeforeItIsConfirmed() {
+        // merged chat when many chat at once: a few thousand characters
+        BlockingSocket blocking = new BlockingSocket();
+        Socket async = new Socket();
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, SessionWriter::flush);
+        writer.offer("{\"n\":0}");
+        String chat = "{\"pad\":\"" + "x".repeat(SessionWriter.BLOCKING_WINDOW_CHARS + 1_000) + "\"}";
+        writer.offer(chat);
+        writer.offer("{\"n\":1}");
+        assertThat(blocking.written).as("not before the client confirmed what it has").containsExactly("{\"n\":0}");
+        assertThat(blocking.pings).hasSize(1);
+
+        writer.ponged(blocking.lastPing());
+        assertThat(blocking.written).containsExactly("{\"n\":0}", chat);
+        assertThat(blocking.pings).as("what follows waits for the next pong").hasSize(2);
+        writer.ponged(blocking.lastPing());
+        assertThat(blocking.written).containsExactly("{\"n\":0}", chat, "{\"n\":1}");
+        assertThat(async.written).isEmpty();
+    }
+
+    @Test
+    void aSocketThatIsClosingGetsNoBlockingWriteNorPingAndTheWriterTakesNothingMore() {
+        // Liberty's blocking write on a closing socket would wait for good
+        BlockingSocket blocking = new BlockingSocket();
+        Socket async = new Socket();
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, open::get, 100, w -> { }, SessionWriter::flush);
+        String frame = "{\"pad\":\"" + "x".repeat(1_000) + "\"}";
+        writer.offer(frame);
+        assertThat(blocking.written).hasSize(1);
+
+        open.set(false);
+        writer.offer(frame);
+        assertThat(blocking.written).hasSize(1);
+        assertThat(writer.offer(frame)).as("closed").isFalse();
+
+        BlockingSocket pinged = new BlockingSocket();
+        AtomicInteger checks = new AtomicInteger();
+        SessionWriter waiting = new SessionWriter(async.remote, pinged.remote, () -> checks.incrementAndGet() <= 2, 100,
+                w -> { }, SessionWriter::flush);
+        waiting.offer(frame);
+        waiting.offer(frame);
+        waiting.offer(frame); // past the window: a ping, but the socket closed meanwhile
+        assertThat(pinged.written).hasSize(2);
+        assertThat(pinged.pings).isEmpty();
+        assertThat(waiting.offer(frame)).isFalse();
+        assertThat(async.written).isEmpty();
+    }
+
+    @Test
+    void framesThatWaitedTooLongForAPongGoOutAsynchronouslyUnlessTheNodeItselfWasBehind() {
+        BlockingSocket blocking = new BlockingSocket();
+        Socket async = new Socket();
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, SessionWriter::flush);
+        String frame = "{\"pad\":\"" + "x".repeat(1_000) + "\"}";
+        writer.offer(frame);
+        writer.offer(frame);
+        writer.offer(frame);
+        assertThat(blocking.written).hasSize(2);
+        assertThat(blocking.pings).hasSize(1);
+        long now = System.nanoTime();
+
+        assertThat(writer.pongOverdue(now, 0)).as("not yet").isFalse();
+        long late = now + SessionWriter.PONG_WAIT_NANOS * 2;
+        assertThat(writer.pongOverdue(late, SessionWriter.PONG_WAIT_NANOS * 3)).as("the node ran behind: excused").isFalse();
+        assertThat(async.written).isEmpty();
+
+        // a client that does not answer pings is still served, as before pacing
+        assertThat(writer.pongOverdue(late, 0)).isTrue();
+        assertThat(async.written).containsExactly(frame);
+        async.completeWrite();
+
+        // its late pong confirms what came before the ping, not what went out since: paced again,
+        // with the unconfirmed asynchronous frame counted in the window
+        writer.ponged(blocking.lastPing());
+        writer.offer(frame);
+        assertThat(blocking.written).hasSize(3);
+        writer.offer(frame);
+        assertThat(blocking.written).hasSize(3);
+        assertThat(blocking.pings).hasSize(2);
+        writer.confirmed();
+        assertThat(blocking.written).hasSize(4);
         assertThat(async.written).hasSize(1);
+    }
+
+    @Test
+    void framesPilingUpBehindAPingGoOutAsynchronouslyRatherThanOverflow() {
+        // a client that sends many requests at once: its pong is read only after all of them,
+        // and their replies are what piles up here meanwhile
+        BlockingSocket blocking = new BlockingSocket();
+        Socket async = new Socket();
+        AtomicInteger overflows = new AtomicInteger();
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 8, w -> overflows.incrementAndGet(),
+                SessionWriter::flush);
+        String reply = "{\"pad\":\"" + "x".repeat(1_000) + "\"}";
+        writer.offer(reply);
+        writer.offer(reply);
+        writer.offer(reply);
+        assertThat(blocking.written).hasSize(2);
+        assertThat(blocking.pings).hasSize(1);
+        for (int i = 0; i < 2; i++) {
+            writer.offer(reply);
+        }
+        assertThat(async.written).as("a few may wait for the pong").isEmpty();
+
+        writer.offer(reply);
+        assertThat(async.written).as("half the queue waiting: written unpaced").hasSize(1);
+        for (int i = 0; i < 20; i++) {
+            writer.offer(reply);
+            async.completeWrite();
+        }
+        assertThat(overflows).hasValue(0);
+        assertThat(writer.queued()).isZero();
+        int frames = blocking.written.size();
+        for (String write : async.written) {
+            frames += write.startsWith("{\"type\":\"frames\"")
+                    ? JSON.createReader(new StringReader(write)).readObject().getJsonArray("frames").size() : 1;
+        }
+        assertThat(frames).as("every reply, once").isEqualTo(26);
+    }
+
+    @Test
+    void aBatchWrittenBlockingStaysWithinTheWindow() {
+        BlockingSocket blocking = new BlockingSocket();
+        Socket async = new Socket();
+        List<SessionWriter> asked = new ArrayList<>();
+        SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, asked::add);
+        String frame = "{\"pad\":\"" + "x".repeat(100) + "\"}";
+        for (int i = 0; i < 50; i++) {
+            writer.offerLater(frame);
+        }
+        asked.remove(0).flush();
+        assertThat(blocking.written).hasSize(1);
+        assertThat(blocking.written.get(0).length()).isLessThanOrEqualTo(SessionWriter.BLOCKING_WINDOW_CHARS);
+        assertThat(writer.queued()).isPositive();
+        while (writer.queued() > 0) {
+            writer.ponged(blocking.lastPing());
+            asked.remove(0).flush();
+        }
+        assertThat(blocking.written).allSatisfy(text -> assertThat(text.length()).isLessThanOrEqualTo(SessionWriter.BLOCKING_WINDOW_CHARS));
+        assertThat(async.written).isEmpty();
     }
 
     /** Every frame {"t": thread, "n": count} written once, each thread's in its order, envelopes opened. */
