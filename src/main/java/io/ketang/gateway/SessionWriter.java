@@ -381,6 +381,7 @@ final class SessionWriter {
     /** How the next write of this many characters goes. */
     private enum Way { BLOCKING, ASYNCHRONOUS, WAIT }
 
+    /** Reads the state only: {@link #lagging} asks it too. */
     private Way wayFor(int chars) {
         if (blocking == null || unpaced) {
             return Way.ASYNCHRONOUS;
@@ -397,8 +398,7 @@ final class SessionWriter {
                 return Way.BLOCKING; // alone, once all before it is confirmed
             }
             // larger still (a long pull): never blocking, since the kernel's buffers may not hold
-            // it; asynchronous, and then unpaced (no ping could be sure of room) until an ack
-            unpaced = true;
+            // it; asynchronous, and then unpaced until an ack (see send)
             return Way.ASYNCHRONOUS;
         }
         return Way.WAIT;
@@ -461,6 +461,9 @@ final class SessionWriter {
             }
             return true;
         }
+        // what is written asynchronously may fill the kernel's buffers: no blocking write, and no
+        // ping (it could block), until the client has confirmed all but a window's worth
+        unpaced = true;
         try {
             remote.sendText(text, this::written);
             return false;
