@@ -100,6 +100,14 @@ final class ClientSession {
     }
 
     /**
+     * A reply that need not go out at once (to an {@code ack}): it leaves with the session's next
+     * write, or a little later by itself ({@link SessionWriter#offerSoon}).
+     */
+    void sendSoon(String frame) {
+        writer.offerSoon(frame);
+    }
+
+    /**
      * One of many sessions' frame (a fan-out), or a reply that comes on another thread than this
      * client's read (after Kafka took a message): queued, written by the flusher threads.
      */

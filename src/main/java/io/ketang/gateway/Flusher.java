@@ -2,13 +2,18 @@ package io.ketang.gateway;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,7 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * when the session's previous write completes. So the thread that reads the push topic never
  * waits on 10,000 socket writes, and when writing falls behind, the frames that piled up for a
  * session leave in one write instead of one write each: the busier the room, the fewer writes
- * per message.
+ * per message. Frames that may linger ({@link SessionWriter#offerSoon}) get a write of their own
+ * only when none came for them within {@link #LINGER_NANOS}.
  */
 @ApplicationScoped
 class Flusher {
@@ -32,6 +38,18 @@ class Flusher {
     @Resource
     ManagedThreadFactory threads;
 
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    /**
+     * How long a frame may wait for the next write of its session ({@link SessionWriter#offerSoon}):
+     * longer than a message's interval in a room at 5 a second, so that an ack's reply rides along
+     * with the next message, and short enough for the head it tells to stay fresh (250 ms). It is
+     * checked every {@link #LINGER_TICK_NANOS}.
+     */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    static final long LINGER_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+
     @Inject
     @ConfigProperty(name = "ketang.gateway.write-threads", defaultValue = "0")
     int writeThreads;
@@ -40,6 +58,8 @@ class Flusher {
     private final LinkedTransferQueue<SessionWriter> waiting = new LinkedTransferQueue<>();
     private volatile boolean running;
     private final List<Thread> loops = new ArrayList<>();
+    private final Lingering lingering = new Lingering(LINGER_NANOS);
+    private Future<?> ticking;
 
     @PostConstruct
     void start() {
@@ -51,10 +71,15 @@ class Flusher {
             thread.start();
             loops.add(thread);
         }
+        ticking = scheduler.scheduleWithFixedDelay(() -> lingering.due(System.nanoTime(), SessionWriter::lingered),
+                LINGER_TICK_NANOS, LINGER_TICK_NANOS, TimeUnit.NANOSECONDS);
     }
 
     @PreDestroy
     void stop() {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
         running = false;
         loops.forEach(Thread::interrupt);
     }
@@ -62,6 +87,43 @@ class Flusher {
     /** A writer with frames queued and no write started for them. */
     void schedule(SessionWriter writer) {
         waiting.add(writer);
+    }
+
+    /** A writer with a frame that may linger: it is told when the time is up, unless it was written before. */
+    void linger(SessionWriter writer) {
+        lingering.add(writer, System.nanoTime());
+    }
+
+    /**
+     * Writers whose frames linger, oldest first: each writer is in it at most once (it keeps a
+     * flag while it is), so one pass from the head finds every one whose time is up.
+     */
+    static final class Lingering {
+        private record Entry(SessionWriter writer, long since) { }
+
+        private final long lingerNanos;
+        private final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
+
+        Lingering(long lingerNanos) {
+            this.lingerNanos = lingerNanos;
+        }
+
+        void add(SessionWriter writer, long now) {
+            entries.add(new Entry(writer, now));
+        }
+
+        /** Hands each writer whose time is up to {@code due}, in the order they came; one caller at a time. */
+        void due(long now, Consumer<SessionWriter> due) {
+            Entry head;
+            while ((head = entries.peek()) != null && now - head.since() >= lingerNanos) {
+                entries.poll();
+                due.accept(head.writer());
+            }
+        }
+
+        int size() {
+            return entries.size();
+        }
     }
 
     private void loop() {

@@ -334,7 +334,9 @@ class RoomFrames {
             session.writer.confirmed();
             session.ackedInTime();
         }
-        session.send(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", head)
+        // a room that is being sent messages writes to this client again within a message's
+        // interval: the reply goes with that write rather than costing one of its own
+        session.sendSoon(Frames.reply("ack", id).add("room", room.room()).add("seq", seq).add("head", head)
                 .add("ackEveryMs", ackEveryMs(room)).build().toString());
     }
 

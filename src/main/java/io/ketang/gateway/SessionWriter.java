@@ -34,6 +34,10 @@ final class SessionWriter {
     private final Consumer<SessionWriter> later;
     /** True while this writer waits for {@link #later} to call {@link #flush}. */
     private final AtomicBoolean flushPending = new AtomicBoolean();
+    /** Calls {@link #lingered} a little later (see {@link #offerSoon}). */
+    private final Consumer<SessionWriter> soon;
+    /** True while this writer waits for {@link #soon} to call {@link #lingered}. */
+    private final AtomicBoolean lingerPending = new AtomicBoolean();
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
     /** Frames in the queue; guards the capacity without a lock. */
     private final AtomicInteger queued = new AtomicInteger();
@@ -114,6 +118,13 @@ final class SessionWriter {
 
     /** How long frames wait for the pong to a ping before the session is written unpaced. */
     static final long PONG_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Text writes started on any session of this node, for the {@code ketang_gateway_socket_writes} gauge. */
+    private static final java.util.concurrent.atomic.LongAdder WRITES = new java.util.concurrent.atomic.LongAdder();
+
+    static long writes() {
+        return WRITES.sum();
+    }
+
     /** An important message is queued that no write has taken yet. */
     private final AtomicBoolean ackDue = new AtomicBoolean();
     /** When a write first took an important message the client has not acked since (System.nanoTime), 0 when none. */
@@ -131,6 +142,12 @@ final class SessionWriter {
 
     SessionWriter(RemoteEndpoint.Async remote, RemoteEndpoint.Basic blocking, BooleanSupplier open, int capacity,
             Consumer<SessionWriter> onOverflow, Consumer<SessionWriter> later) {
+        this(remote, blocking, open, capacity, onOverflow, later, SessionWriter::lingered);
+    }
+
+    SessionWriter(RemoteEndpoint.Async remote, RemoteEndpoint.Basic blocking, BooleanSupplier open, int capacity,
+            Consumer<SessionWriter> onOverflow, Consumer<SessionWriter> later, Consumer<SessionWriter> soon) {
+        this.soon = soon;
         this.remote = remote;
         this.blocking = blocking;
         this.open = open;
@@ -282,6 +299,34 @@ final class SessionWriter {
             later.accept(this);
         }
         return true;
+    }
+
+    /**
+     * Queues a frame that need not go out at once (the reply to an {@code ack}): it leaves with
+     * this session's next write, in the same {@code frames} envelope, and {@code soon} starts a
+     * write for it when no other comes meanwhile ({@link #lingered}). In a room that is being sent
+     * messages, that next write comes within a message's interval, so the reply costs no write of
+     * its own. False as for {@link #offer}.
+     */
+    boolean offerSoon(String frame) {
+        if (closed || finisher.get() != null) {
+            return false;
+        }
+        if (!enqueue(frame)) {
+            return false;
+        }
+        if (lingerPending.compareAndSet(false, true)) {
+            soon.accept(this);
+        }
+        return true;
+    }
+
+    /** The time a frame may linger ({@link #offerSoon}) is up: a write for what waits, unless one is in flight or asked for. */
+    void lingered() {
+        lingerPending.set(false);
+        if (!queue.isEmpty() && !writing.get() && flushPending.compareAndSet(false, true)) {
+            later.accept(this);
+        }
     }
 
     /** Starts a write of what is queued, unless one is in flight. */
@@ -441,6 +486,7 @@ final class SessionWriter {
             awaitingAckSince.compareAndSet(0, now == 0 ? 1 : now);
         }
         writtenChars.addAndGet(text.length());
+        WRITES.increment();
         if (way == Way.BLOCKING) {
             if (!open.getAsBoolean()) {
                 close(); // the socket is closing; the close handler cleans up

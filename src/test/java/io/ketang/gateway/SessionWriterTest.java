@@ -94,6 +94,78 @@ class SessionWriterTest {
     }
 
     @Test
+    void aFrameThatMayLingerLeavesWithTheNextWriteInOneEnvelope() {
+        BlockingSocket socket = new BlockingSocket();
+        Socket unused = new Socket();
+        List<SessionWriter> flushes = new ArrayList<>();
+        List<SessionWriter> lingering = new ArrayList<>();
+        SessionWriter writer = new SessionWriter(unused.remote, socket.remote, () -> true, 100, w -> { }, flushes::add,
+                lingering::add);
+
+        assertThat(writer.offerSoon("{\"type\":\"ack\",\"seq\":1}")).isTrue();
+        assertThat(socket.written).as("no write of its own yet").isEmpty();
+        assertThat(lingering).containsExactly(writer);
+        assertThat(flushes).isEmpty();
+
+        // the next message for this session takes it along
+        writer.offerLater("{\"type\":\"msg\",\"seq\":2}");
+        flushes.remove(0).flush();
+        assertThat(socket.written).hasSize(1);
+        JsonObject both = JSON.createReader(new StringReader(socket.written.get(0))).readObject();
+        assertThat(both.getJsonArray("frames").getValuesAs(JsonObject.class)).extracting(f -> f.getString("type"))
+                .containsExactly("ack", "msg");
+
+        // its time then comes up with nothing left to write: no write, no flush asked
+        lingering.remove(0).lingered();
+        assertThat(flushes).isEmpty();
+        assertThat(socket.written).hasSize(1);
+    }
+
+    @Test
+    void aFrameThatMayLingerIsWrittenByItselfWhenNoOtherWriteComesInTime() {
+        BlockingSocket socket = new BlockingSocket();
+        Socket unused = new Socket();
+        List<SessionWriter> flushes = new ArrayList<>();
+        List<SessionWriter> lingering = new ArrayList<>();
+        SessionWriter writer = new SessionWriter(unused.remote, socket.remote, () -> true, 100, w -> { }, flushes::add,
+                lingering::add);
+
+        writer.offerSoon("{\"n\":1}");
+        writer.offerSoon("{\"n\":2}");
+        assertThat(lingering).as("asked once while it lingers").hasSize(1);
+
+        lingering.remove(0).lingered();
+        assertThat(flushes).containsExactly(writer);
+        flushes.remove(0).flush();
+        assertThat(socket.written).hasSize(1);
+        assertThat(JSON.createReader(new StringReader(socket.written.get(0))).readObject().getJsonArray("frames"))
+                .hasSize(2);
+
+        // and the next one lingers again
+        writer.offerSoon("{\"n\":3}");
+        assertThat(lingering).containsExactly(writer);
+    }
+
+    @Test
+    void lingeringWritersAreDueInTheOrderTheyCameOnceTheirTimeIsUp() {
+        Flusher.Lingering lingering = new Flusher.Lingering(200);
+        Socket socket = new Socket();
+        SessionWriter first = new SessionWriter(socket.remote, 10, w -> { }, w -> { });
+        SessionWriter second = new SessionWriter(socket.remote, 10, w -> { }, w -> { });
+        lingering.add(first, 1_000);
+        lingering.add(second, 1_100);
+        List<SessionWriter> due = new ArrayList<>();
+
+        lingering.due(1_199, due::add);
+        assertThat(due).isEmpty();
+        lingering.due(1_200, due::add);
+        assertThat(due).containsExactly(first);
+        lingering.due(5_000, due::add);
+        assertThat(due).containsExactly(first, second);
+        assertThat(lingering.size()).isZero();
+    }
+
+    @Test
     void aFullQueueRefusesAndReportsTheOverflowOnce() {
         Socket socket = new Socket();
         AtomicInteger overflows = new AtomicInteger();

@@ -82,7 +82,9 @@ public final class PushLoad {
     /** A measured message carries its send time as {@code "t"}; a warm-up one as {@code "w"}. */
     private static final String MEASURED = "\"t\":";
     private static final String WARMING = "\"w\":";
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** G1's one line, or each generation's of the other collectors (Parallel: young and old), summed. */
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "(?m)^\\s*(?:garbage-first heap|PSYoungGen|ParOldGen|def new generation|tenured generation)\\s+total \\d+K, used (\\d+)K");
 
     private final URI base;
     /**
@@ -307,6 +309,7 @@ public final class PushLoad {
         say("sending (server pid %s); the first %d s warm the JIT and are not in the figures",
                 serverPid > 0 ? serverPid : "unknown: no CPU or heap figures", warmup);
         long cpuBefore = 0;
+        long writesBefore = 0;
         long ownCpuBefore = 0;
         long started = System.nanoTime();
         long measuredFrom = started;
@@ -320,6 +323,7 @@ public final class PushLoad {
                 TimeUnit.NANOSECONDS.sleep(wait); // pacing the sender, not waiting for an outcome
             }
             if (i == warming) {
+                writesBefore = serverWrites();
                 cpuBefore = serverCpuNanos();
                 ownCpuBefore = ownCpuNanos();
                 measuredFrom = System.nanoTime();
@@ -343,6 +347,7 @@ public final class PushLoad {
         double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
         long cpu = serverCpuNanos() - cpuBefore;
         long ownCpu = ownCpuNanos() - ownCpuBefore;
+        long writes = serverWrites() - writesBefore;
         long measured = deliveries.get() - deliveriesBefore;
         Histogram h = latency.getIntervalHistogram();
 
@@ -365,6 +370,10 @@ public final class PushLoad {
         }
         say("load generator CPU    %.2f cores (the same machine: what it uses, the server cannot)", ownCpu / 1e9 / elapsed);
         say("acks                  %d sent by the students, at the server's pace", acksSent.get());
+        if (writes > 0) {
+            say("socket writes         %d by the server (%.2f deliveries per write; replies and presence included)",
+                    writes, measured / (double) writes);
+        }
         sayChat();
         if (part == 0) {
             report(h, expected, Map.of("elapsed-nanos", Long.toString((long) (elapsed * 1e9)), "server-cpu-nanos",
@@ -1138,6 +1147,27 @@ public final class PushLoad {
         }
     }
 
+    private static final Pattern SOCKET_WRITES = Pattern.compile("(?m)^ketang_gateway_socket_writes\\{[^}]*\\} ([0-9.E]+)");
+
+    /** Text frames the nodes wrote to sockets so far (their {@code ketang_gateway_socket_writes}), 0 when not told. */
+    private long serverWrites() {
+        long sum = 0;
+        for (URI node : nodes) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(node.resolve("/metrics?scope=application")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Matcher m = SOCKET_WRITES.matcher(r.body());
+                sum += r.statusCode() == 200 && m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+        return sum;
+    }
+
     private HttpResponse<String> post(String path, String json, String bearer) throws Exception {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
@@ -1192,7 +1222,9 @@ public final class PushLoad {
         for (long pid : pids) {
             jcmd(pid, "GC.run");
             Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
-            kb += m.find() ? Long.parseLong(m.group(1)) : 0;
+            while (m.find()) {
+                kb += Long.parseLong(m.group(1));
+            }
         }
         return kb;
     }
