@@ -93,57 +93,56 @@ class SessionWriterTest {
         assertThat(asked).hasSize(1);
     }
 
+    /** A blocking writer whose flushes and lingering frames wait for the test to run them. */
+    static final class Lingerer {
+        final BlockingSocket socket = new BlockingSocket();
+        final List<SessionWriter> flushes = new ArrayList<>();
+        final List<SessionWriter> lingering = new ArrayList<>();
+        final SessionWriter writer = new SessionWriter(new Socket().remote, socket.remote, () -> true, 100, w -> { },
+                flushes::add, lingering::add);
+    }
+
     @Test
     void aFrameThatMayLingerLeavesWithTheNextWriteInOneEnvelope() {
-        BlockingSocket socket = new BlockingSocket();
-        Socket unused = new Socket();
-        List<SessionWriter> flushes = new ArrayList<>();
-        List<SessionWriter> lingering = new ArrayList<>();
-        SessionWriter writer = new SessionWriter(unused.remote, socket.remote, () -> true, 100, w -> { }, flushes::add,
-                lingering::add);
+        Lingerer l = new Lingerer();
 
-        assertThat(writer.offerSoon("{\"type\":\"ack\",\"seq\":1}")).isTrue();
-        assertThat(socket.written).as("no write of its own yet").isEmpty();
-        assertThat(lingering).containsExactly(writer);
-        assertThat(flushes).isEmpty();
+        assertThat(l.writer.offerSoon("{\"type\":\"ack\",\"seq\":1}")).isTrue();
+        assertThat(l.socket.written).as("no write of its own yet").isEmpty();
+        assertThat(l.lingering).containsExactly(l.writer);
+        assertThat(l.flushes).isEmpty();
 
         // the next message for this session takes it along
-        writer.offerLater("{\"type\":\"msg\",\"seq\":2}");
-        flushes.remove(0).flush();
-        assertThat(socket.written).hasSize(1);
-        JsonObject both = JSON.createReader(new StringReader(socket.written.get(0))).readObject();
+        l.writer.offerLater("{\"type\":\"msg\",\"seq\":2}");
+        l.flushes.remove(0).flush();
+        assertThat(l.socket.written).hasSize(1);
+        JsonObject both = JSON.createReader(new StringReader(l.socket.written.get(0))).readObject();
         assertThat(both.getJsonArray("frames").getValuesAs(JsonObject.class)).extracting(f -> f.getString("type"))
                 .containsExactly("ack", "msg");
 
         // its time then comes up with nothing left to write: no write, no flush asked
-        lingering.remove(0).lingered();
-        assertThat(flushes).isEmpty();
-        assertThat(socket.written).hasSize(1);
+        l.lingering.remove(0).lingered();
+        assertThat(l.flushes).isEmpty();
+        assertThat(l.socket.written).hasSize(1);
     }
 
     @Test
     void aFrameThatMayLingerIsWrittenByItselfWhenNoOtherWriteComesInTime() {
-        BlockingSocket socket = new BlockingSocket();
-        Socket unused = new Socket();
-        List<SessionWriter> flushes = new ArrayList<>();
-        List<SessionWriter> lingering = new ArrayList<>();
-        SessionWriter writer = new SessionWriter(unused.remote, socket.remote, () -> true, 100, w -> { }, flushes::add,
-                lingering::add);
+        Lingerer l = new Lingerer();
 
-        writer.offerSoon("{\"n\":1}");
-        writer.offerSoon("{\"n\":2}");
-        assertThat(lingering).as("asked once while it lingers").hasSize(1);
+        l.writer.offerSoon("{\"n\":1}");
+        l.writer.offerSoon("{\"n\":2}");
+        assertThat(l.lingering).as("asked once while it lingers").hasSize(1);
 
-        lingering.remove(0).lingered();
-        assertThat(flushes).containsExactly(writer);
-        flushes.remove(0).flush();
-        assertThat(socket.written).hasSize(1);
-        assertThat(JSON.createReader(new StringReader(socket.written.get(0))).readObject().getJsonArray("frames"))
+        l.lingering.remove(0).lingered();
+        assertThat(l.flushes).containsExactly(l.writer);
+        l.flushes.remove(0).flush();
+        assertThat(l.socket.written).hasSize(1);
+        assertThat(JSON.createReader(new StringReader(l.socket.written.get(0))).readObject().getJsonArray("frames"))
                 .hasSize(2);
 
         // and the next one lingers again
-        writer.offerSoon("{\"n\":3}");
-        assertThat(lingering).containsExactly(writer);
+        l.writer.offerSoon("{\"n\":3}");
+        assertThat(l.lingering).containsExactly(l.writer);
     }
 
     @Test
