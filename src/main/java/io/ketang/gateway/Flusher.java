@@ -95,8 +95,9 @@ class Flusher {
     }
 
     /**
-     * Writers whose frames linger, oldest first: each writer is in it at most once (it keeps a
-     * flag while it is), so one pass from the head finds every one whose time is up.
+     * Writers whose frames linger, in the order they came: all linger equally long, so the ones
+     * whose time is up are at the head. A writer is in it at most once at a time (it keeps a flag
+     * while it is), so its length is bounded by the node's sessions.
      */
     static final class Lingering {
         private record Entry(SessionWriter writer, long since) { }
