@@ -3,6 +3,7 @@ package io.ketang.load;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,9 +61,13 @@ final class LoadFleet {
 
         Path meeting = Files.createTempDirectory("ketang-load-");
         List<Process> parts = new ArrayList<>();
+        // the parts compile as this process does (-Dload.jvm); their heap comes from JAVA_TOOL_OPTIONS
+        List<String> jitFlags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(flag -> flag.startsWith("-XX:")).toList();
         for (int part = 0; part < processes; part++) {
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-cp", System.getProperty("java.class.path"), PushLoad.class.getName()));
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            command.addAll(jitFlags);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), PushLoad.class.getName()));
             args.forEach((name, value) -> {
                 if (!name.equals("processes") && !name.equals("room")) {
                     command.add("--" + name);
