@@ -1146,12 +1146,16 @@ public final class PushLoad {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"uin\":" + uin + ",\"bid\":\"load\",\"role\":\"" + role + "\"}"))
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("dev token: HTTP " + r.statusCode() + " (are dev tokens enabled?)");
-            }
-            return JSON.createReader(new StringReader(r.body())).readObject().getString("token");
-        });
+        // once more on a fresh connection when the server closed an idle kept-alive one as the
+        // request went out ("header parser received no bytes"): minting changes nothing, so a retry is safe
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .exceptionallyCompose(e -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .thenApply(r -> {
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException("dev token: HTTP " + r.statusCode() + " (are dev tokens enabled?)");
+                    }
+                    return JSON.createReader(new StringReader(r.body())).readObject().getString("token");
+                });
     }
 
     /** The members the node counts in the room ({@code /counts}), -1 when it does not answer within 10 s. */
