@@ -963,8 +963,8 @@ public final class PushLoad {
      * A join storm: every student connects, says hello and joins the one room, started evenly over
      * {@code --join-spread-ms} with at most {@code --connecting} in flight; prints joins per second,
      * join times (connect to {@code joined}) and the server's CPU per join. It starts once the
-     * server is quiet: minting the tokens keeps the server's JIT compiling for a while after the
-     * last token, work a storm of real clients (their tokens minted elsewhere) would not meet.
+     * server is quiet, so that nothing left over from minting the tokens (a real storm's tokens
+     * are minted elsewhere) counts as the storm's.
      */
     private void joinStorm(List<String> tokens) throws Exception {
         awaitQuietServer();
