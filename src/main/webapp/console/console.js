@@ -363,12 +363,21 @@
           h('td', {}, when(m.joinedAt)),
           h('td', {}, m.role === 'teacher' ? '' : h('button', { class: 'danger kick', onclick: async () => {
             if (!confirm('Kick ' + m.uin + '? They are banned from this room for 10 minutes.')) return;
-            try { const r = await api('POST', path + '/members/' + m.uin + '/kick'); toast('Kicked ' + m.uin + ' (seq ' + r.seq + ')'); loadMembers(); loadAudit(); loadCounts(); } catch (e) { failed(e); }
+            try { const r = await api('POST', path + '/members/' + m.uin + '/kick'); toast('Kicked ' + m.uin + ' (seq ' + r.seq + ')'); loadAudit(); loadCounts(); untilGone(m.uin); } catch (e) { failed(e); }
           } }, 'Kick'))))),
         h('div', { class: 'row' },
           h('button', { id: 'members-prev', disabled: pager.page === 0, onclick: () => { pager.page--; loadMembers(); } }, '‹ previous'),
           h('span', { class: 'note', id: 'members-page' }, 'page ' + (pager.page + 1) + ' · ' + page.members.length + ' shown of ' + page.count),
           h('button', { id: 'members-next', disabled: !page.next, onclick: () => { pager.page++; loadMembers(); } }, 'next ›')));
+    }
+    // A kicked member leaves the list once their node has closed the session and the entry's removal
+    // has come back through Kafka to this node's list: read the page again until they are gone (10 s at most).
+    async function untilGone(uin) {
+      for (let tries = 0; tries < 10; tries++) {
+        await loadMembers();
+        if (!memberRows.querySelector('tr[data-uin="' + uin + '"]')) return;
+        await new Promise(resolve => setTimeout(resolve, 1000));
+      }
     }
     const refilter = () => { pager.cursors = [0]; pager.page = 0; loadMembers(); };
     Object.values(filters).forEach(el => el.addEventListener('change', refilter));
