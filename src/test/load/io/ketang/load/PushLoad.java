@@ -741,6 +741,10 @@ public final class PushLoad {
         volatile long connectingSince;
         /** How the server closed this socket before the student joined, if it did. */
         volatile String closedBeforeJoin;
+        /** When (System.nanoTime) the socket opened, the hello went out and the socket closed: where a handshake waited. */
+        volatile long openedAt;
+        volatile long helloSentAt;
+        volatile long closedAt;
         /** Chat frames this student sent. */
         int chats;
 
@@ -751,6 +755,7 @@ public final class PushLoad {
 
         @Override
         public void onWebSocketOpen(Session s) {
+            openedAt = System.nanoTime();
             session = s;
         }
 
@@ -931,6 +936,7 @@ public final class PushLoad {
                 return;
             }
             if (joined.getCount() > 0) {
+                closedAt = System.nanoTime();
                 closedBeforeJoin = code + " " + reason;
             }
             if (joined.getCount() == 0 && !closing) {
@@ -1049,6 +1055,11 @@ public final class PushLoad {
                             : s.welcomed ? "welcomed, no joined" : "open, no welcome",
                     java.util.stream.Collectors.counting()));
             say("  not joined: %s", stuck);
+            // System.nanoTime is one clock for every process of this machine: a hello sent long
+            // before its close waited in the server, one sent late waited here
+            all.stream().filter(s -> s.joined.getCount() > 0 && s.closedAt != 0 && s.helloSentAt != 0).limit(20).forEach(s ->
+                    say("    closed %s: opened -> hello sent %d ms, hello sent -> closed %d ms", s.closedBeforeJoin,
+                            TimeUnit.NANOSECONDS.toMillis(s.helloSentAt - s.openedAt), TimeUnit.NANOSECONDS.toMillis(s.closedAt - s.helloSentAt)));
         }
         return in;
     }
@@ -1065,6 +1076,7 @@ public final class PushLoad {
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
         upgrade.setHeader("Origin", node.getScheme() + "://" + node.getHost() + ":" + node.getPort());
         return ws.connect(s, endpoint, upgrade).thenApply(session -> {
+            s.helloSentAt = System.nanoTime();
             session.sendText("{\"type\":\"hello\",\"token\":\"" + token + "\",\"terminal\":\"app\",\"client\":\"ketang-load/1\"}",
                     Callback.NOOP);
             return session;
