@@ -56,6 +56,11 @@ final class LoadFleet {
         String service = devToken(http, base, 900, "service");
         post(http, base, "/api/v1/rooms", "{\"room\":\"" + room + "\",\"title\":\"load\",\"teacherUin\":1}", service, 201);
         post(http, base, "/api/v1/rooms/" + room + "/open", "", service, 200);
+        int next = Integer.parseInt(args.getOrDefault("next", "0"));
+        if (next > 0) { // the next class's room, which the parts join at the bell
+            post(http, base, "/api/v1/rooms", "{\"room\":\"" + room + "-next\",\"title\":\"next class\",\"teacherUin\":2}", service, 201);
+            post(http, base, "/api/v1/rooms/" + room + "-next/open", "", service, 200);
+        }
         List<Long> servers = PushLoad.libertyPids();
         long heapBefore = PushLoad.heapKb(servers);
 
@@ -89,6 +94,7 @@ final class LoadFleet {
         long heapAfter = PushLoad.heapKb(servers);
         await(meeting, names -> names.stream().filter(n -> n.startsWith("result-")).count() == processes, Duration.ofMinutes(60));
         String classEnd = classEnd(http, args, room, service, servers, meeting);
+        String nextClass = next > 0 ? nextClass(meeting, processes) : "";
         for (Process process : parts) {
             if (!process.waitFor(10, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
@@ -158,6 +164,45 @@ final class LoadFleet {
                     chatSent, chatAdmitted, chatReplies, chatItems, chatDropped);
         }
         say("%s", classEnd);
+        if (!nextClass.isEmpty()) {
+            say("%s", nextClass);
+        }
+    }
+
+    /** The next class ({@code --next N}): the parts' figures once each has stayed its time, added up. */
+    private static String nextClass(Path meeting, int processes) throws Exception {
+        await(meeting, names -> names.stream().filter(n -> n.startsWith("next-result-")).count() == processes, Duration.ofMinutes(30));
+        Histogram latency = new Histogram(PushLoad.LONGEST_NANOS, 3);
+        long joined = 0;
+        long invited = 0;
+        long closed = 0;
+        long lost = 0;
+        long pulled = 0;
+        double joinedAfter = 0;
+        long lastSeq = 0;
+        List<String> reasons = new ArrayList<>();
+        for (int part = 0; part < processes; part++) {
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(meeting.resolve("next-result-" + part))) {
+                p.load(in);
+            }
+            latency.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(p.getProperty("latency"))), 0));
+            joined += Long.parseLong(p.getProperty("joined"));
+            invited += Long.parseLong(p.getProperty("invited"));
+            closed += Long.parseLong(p.getProperty("closed"));
+            lost += Long.parseLong(p.getProperty("lost"));
+            pulled += Long.parseLong(p.getProperty("pulled"));
+            lastSeq = Long.parseLong(p.getProperty("last-seq"));
+            joinedAfter = Math.max(joinedAfter, Long.parseLong(p.getProperty("joined-after-nanos")) / 1e9);
+            if (!p.getProperty("close-reasons").equals("{}")) {
+                reasons.add("part " + part + " " + p.getProperty("close-reasons"));
+            }
+        }
+        return String.format("next class            %d of %d joined, all in by %.1f s after the bell; closed by the server %d%s (goal: no 4000)%n"
+                        + "next class messages   last seq %d; lost %d by push and pull (goal: 0); %d came after a later one and were pulled%n"
+                        + "next class latency ms p50 %.1f  p99 %.1f  max %.1f",
+                joined, invited, joinedAfter, closed, reasons.isEmpty() ? "" : " " + reasons, lastSeq, lost, pulled,
+                ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()));
     }
 
     /**

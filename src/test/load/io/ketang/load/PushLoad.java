@@ -66,6 +66,11 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * bell). At most ~9,000 a class on this machine,
  * whose processes may hold 20,000 open files.
  *
+ * <p>In a fleet ({@code --processes N}), {@code --next M} brings a next class of M students at the
+ * bell: each part joins its share to the room {@code <room>-next} while class A leaves, part 0's
+ * teacher sends at the rate, and they stay until {@code --stay} seconds after the bell; the fleet
+ * prints whom the server closed (a 4000 is a false kick), what was lost and the latency.
+ *
  * <p>With {@code --scenario joins} the students only join, spread over {@code --join-spread-ms}
  * with {@code --connecting} in flight, and it prints the join rate and times (a join storm).
  *
@@ -148,6 +153,10 @@ public final class PushLoad {
     private final int ackMs;
     private final int stay;
     private final int joinSpreadMs;
+    /** In a fleet ({@code --next N}): this part's share of a next class of N that joins another room at the bell. */
+    private final int nextShare;
+    private final int nextPerPart;
+    private List<String> nextTokens = List.of();
     /** How the class ends ({@code --bell}): {@code sockets} or {@code room-close}. */
     private final String bell;
     /** How a student of class A leaves ({@code --goodbye}): {@code close} its socket, or say {@code bye}. */
@@ -200,6 +209,9 @@ public final class PushLoad {
         ackMs = Integer.parseInt(args.getOrDefault("ack-ms", "1000"));
         stay = Integer.parseInt(args.getOrDefault("stay", "140"));
         joinSpreadMs = Integer.parseInt(args.getOrDefault("join-spread-ms", "10000"));
+        int next = Integer.parseInt(args.getOrDefault("next", "0"));
+        nextPerPart = next / parts;
+        nextShare = part < 0 ? 0 : part == parts - 1 ? next - nextPerPart * (parts - 1) : nextPerPart;
         bell = args.getOrDefault("bell", "sockets");
         goodbye = args.getOrDefault("goodbye", "close");
         if (!List.of("close", "bye").contains(goodbye)) {
@@ -252,7 +264,10 @@ public final class PushLoad {
 
         long heapBefore = serverHeapKb();
         Map<String, long[]> histogramBefore = histogramTop > 0 && part < 0 ? HeapHistogram.read(serverPid) : Map.of();
-        List<String> tokens = studentTokens(firstUin);
+        List<String> tokens = studentTokens(firstUin, students);
+        if (nextShare > 0) { // the next class holds its tokens before the first joins
+            nextTokens = studentTokens(nextFirstUin(), nextShare);
+        }
         // as a real client does: heartbeats from the welcome on, also while the others still connect, and acks
         timers.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         if (ackMs > 0) {
@@ -396,9 +411,22 @@ public final class PushLoad {
             Files.writeString(meeting.resolve("done"), "");
             awaitBell();
         }
-        closing = true;
+        leave(teacher);
+    }
+
+    /** Class A leaves (the bell); in a fleet with {@code --next}, this part's share of the next class comes in. */
+    private void leave(Student teacher) throws Exception {
+        joined.forEach(st -> st.leaving = true);
+        if (teacher != null) {
+            teacher.leaving = true;
+            teacher.goodbye();
+        }
         joined.forEach(Student::goodbye);
-        teacher.goodbye();
+        if (nextShare > 0) {
+            nextClass();
+        } else {
+            closing = true;
+        }
     }
 
     /**
@@ -423,8 +451,92 @@ public final class PushLoad {
         report(latency.getIntervalHistogram(), expected, Map.of("own-cpu-nanos", Long.toString(ownCpuNanos() - ownCpuBefore),
                 "listened-nanos", Long.toString(System.nanoTime() - started)));
         awaitBell();
+        leave(null);
+    }
+
+    /** The next class's uins follow on from part to part, from 300,000. */
+    private long nextFirstUin() {
+        return 300_000L + part * (long) nextPerPart;
+    }
+
+    /**
+     * A fleet's next class, this part's share: right after the bell its students join room
+     * {@code <room>-next} (the fleet made it) over {@code --join-spread-ms}, part 0's with their
+     * teacher sending at the rate, and stay until {@code --stay} seconds after the bell. Written
+     * for the fleet: who joined, whom the server closed and why (a 4000 is a false kick), what
+     * each student never got by push or pull, and the latency.
+     */
+    private void nextClass() throws Exception {
+        long bell = System.nanoTime();
+        String roomB = room + "-next";
+        closedEarly.set(0);
+        closeReasons.clear();
+        latency.reset();
+        Student teacherB = null;
+        Pacer pacer = null;
+        if (part == 0) {
+            teacherB = new Student(-2, roomB);
+            connect(teacherB, token(2, "teacher")).get(60, TimeUnit.SECONDS);
+            teacherB.joined.await(60, TimeUnit.SECONDS);
+            pacer = new Pacer(teacherB, "next class");
+        }
+        List<Student> classB = connectAll(nextTokens, roomB, nextFirstUin(), joinSpreadMs);
+        double joinedAfter = (System.nanoTime() - bell) / 1e9;
+        long stayUntil = bell + TimeUnit.SECONDS.toNanos(stay);
+        while (System.nanoTime() < stayUntil) {
+            say("part %d: %.0f s after the bell, next class %d in, closed by the server %d %s", part,
+                    (System.nanoTime() - bell) / 1e9, classB.size(), closedEarly.get(), closeReasons);
+            TimeUnit.SECONDS.sleep(10); // progress every 10 s while the class stays
+        }
+        // the newest seq of the next class: part 0's teacher knows it and tells the others
+        Path seqFile = meeting.resolve("next-seq");
+        if (part == 0) {
+            pacer.stop();
+            long lastSeq = Math.max(teacherB.held, classB.stream().mapToLong(st -> st.held).max().orElse(-1));
+            Path tmp = meeting.resolve("tmp-next-seq");
+            Files.writeString(tmp, Long.toString(lastSeq));
+            Files.move(tmp, seqFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            LoadFleet.await(meeting, names -> names.contains("next-seq"), Duration.ofMinutes(10));
+        }
+        long lastSeq = Long.parseLong(Files.readString(seqFile).trim());
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < drainUntil && classB.stream().anyMatch(st -> st.session.isOpen() && st.held < lastSeq)) {
+            TimeUnit.MILLISECONDS.sleep(200); // polling the students' counters, bounded
+        }
+        long lost = 0;
+        long jumped = 0;
+        for (Student st : classB) {
+            if (st.session.isOpen()) {
+                lost += st.missing.size() + Math.max(0, lastSeq - st.held);
+                jumped += st.gaps;
+            }
+        }
         closing = true;
-        joined.forEach(Student::goodbye);
+        Histogram h = latency.getIntervalHistogram();
+        say("part %d: next class %d of %d joined by %.1f s after the bell; closed by the server %d %s; lost %d of seq %d",
+                part, classB.size(), nextTokens.size(), joinedAfter, closedEarly.get(), closeReasons, lost, lastSeq);
+        java.util.Properties p = new java.util.Properties();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buffer);
+        p.setProperty("latency", java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)));
+        p.setProperty("joined", Integer.toString(classB.size()));
+        p.setProperty("invited", Integer.toString(nextTokens.size()));
+        p.setProperty("joined-after-nanos", Long.toString((long) (joinedAfter * 1e9)));
+        p.setProperty("closed", Long.toString(closedEarly.get()));
+        p.setProperty("close-reasons", closeReasons.toString());
+        p.setProperty("lost", Long.toString(lost));
+        p.setProperty("pulled", Long.toString(jumped));
+        p.setProperty("last-seq", Long.toString(lastSeq));
+        Path tmp = meeting.resolve("tmp-next-result-" + part);
+        try (var out = Files.newBufferedWriter(tmp)) {
+            p.store(out, "next class, part " + part);
+        }
+        Files.move(tmp, meeting.resolve("next-result-" + part), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        classB.forEach(st -> st.session.close());
+        if (teacherB != null) {
+            teacherB.session.close();
+        }
     }
 
     /** A fleet's parts close their students together, when the fleet rings the bell (it times the end of the class). */
@@ -511,7 +623,7 @@ public final class PushLoad {
         String roomB = room + "-next";
         expect(post("/api/v1/rooms", "{\"room\":\"" + roomB + "\",\"title\":\"next class\",\"teacherUin\":2}", service), 201);
         expect(post("/api/v1/rooms/" + roomB + "/open", "", service), 200);
-        List<String> tokensB = studentTokens(300_000); // the next class holds its tokens already
+        List<String> tokensB = studentTokens(300_000, students); // the next class holds its tokens already
         Student teacherB = new Student(-2, roomB);
         connect(teacherB, token(2, "teacher")).get(30, TimeUnit.SECONDS);
         teacherB.joined.await(30, TimeUnit.SECONDS);
@@ -946,10 +1058,10 @@ public final class PushLoad {
         }
     }
 
-    private List<String> studentTokens(long firstUin) throws Exception {
-        List<CompletableFuture<String>> pending = new ArrayList<>(students);
+    private List<String> studentTokens(long firstUin, int count) throws Exception {
+        List<CompletableFuture<String>> pending = new ArrayList<>(count);
         Semaphore inFlight = new Semaphore(32);
-        for (int i = 0; i < students; i++) {
+        for (int i = 0; i < count; i++) {
             inFlight.acquire();
             CompletableFuture<String> t = tokenAsync(firstUin + i, "student");
             t.whenComplete((ok, e) -> inFlight.release());
@@ -958,7 +1070,7 @@ public final class PushLoad {
                 say("  %d tokens", i + 1);
             }
         }
-        List<String> tokens = new ArrayList<>(students);
+        List<String> tokens = new ArrayList<>(count);
         for (CompletableFuture<String> t : pending) {
             tokens.add(t.get(60, TimeUnit.SECONDS));
         }
