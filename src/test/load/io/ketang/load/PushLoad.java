@@ -503,18 +503,9 @@ public final class PushLoad {
             LoadFleet.await(meeting, names -> names.contains("next-seq"), Duration.ofMinutes(10));
         }
         long lastSeq = Long.parseLong(Files.readString(seqFile).trim());
-        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < drainUntil && classB.stream().anyMatch(st -> st.session.isOpen() && st.held < lastSeq)) {
-            TimeUnit.MILLISECONDS.sleep(200); // polling the students' counters, bounded
-        }
-        long lost = 0;
-        long jumped = 0;
-        for (Student st : classB) {
-            if (st.session.isOpen()) {
-                lost += st.missing.size() + Math.max(0, lastSeq - st.held);
-                jumped += st.gaps;
-            }
-        }
+        long[] missed = drainAndCountLost(classB, lastSeq);
+        long lost = missed[0];
+        long jumped = missed[1];
         closing = true;
         Histogram h = latency.getIntervalHistogram();
         say("part %d: next class %d of %d joined by %.1f s after the bell; closed by the server %d %s; lost %d of seq %d",
@@ -677,18 +668,9 @@ public final class PushLoad {
         if (!teacherB.session.isOpen()) {
             say("class B's teacher was closed by the server during the class");
         }
-        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < drainUntil && classB.stream().anyMatch(st -> st.session.isOpen() && st.held < lastSeq)) {
-            TimeUnit.MILLISECONDS.sleep(200); // polling the students' counters, bounded
-        }
-        long lost = 0;
-        long jumped = 0;
-        for (Student st : classB) {
-            if (st.session.isOpen()) {
-                lost += st.missing.size() + Math.max(0, lastSeq - st.held);
-                jumped += st.gaps;
-            }
-        }
+        long[] missed = drainAndCountLost(classB, lastSeq);
+        long lost = missed[0];
+        long jumped = missed[1];
         threads.stop();
         Histogram h = latency.getIntervalHistogram();
         say("");
@@ -705,6 +687,26 @@ public final class PushLoad {
         closing = true;
         classB.forEach(st -> st.session.close());
         teacherB.session.close();
+    }
+
+    /**
+     * Gives a class up to 15 s to receive everything up to {@code lastSeq}, then counts what its
+     * open students never got by push or pull, and what came after a later seq and was pulled.
+     */
+    private static long[] drainAndCountLost(List<Student> students, long lastSeq) throws InterruptedException {
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < drainUntil && students.stream().anyMatch(st -> st.session.isOpen() && st.held < lastSeq)) {
+            TimeUnit.MILLISECONDS.sleep(200); // polling the students' counters, bounded
+        }
+        long lost = 0;
+        long jumped = 0;
+        for (Student st : students) {
+            if (st.session.isOpen()) {
+                lost += st.missing.size() + Math.max(0, lastSeq - st.held);
+                jumped += st.gaps;
+            }
+        }
+        return new long[] {lost, jumped};
     }
 
     /** A teacher sending measured important messages at the rate on its own thread until stopped. */
