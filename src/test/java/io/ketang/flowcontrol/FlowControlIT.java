@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.json.JsonObject;
 
@@ -176,8 +177,15 @@ class FlowControlIT {
             flooders.addAll(flooders("flow-2", "flood-1", 301));
             var flooding = flood(pace, flooders, "flood-1");
             KetangClient one = flooders.get(0);
-            JsonObject limited = one.next(f -> "error".equals(f.getString("type")) && "RATE_LIMITED".equals(f.getString("code")),
-                    Duration.ofSeconds(10));
+            // on a slow machine the room may be muted before this flooder meets its own frame
+            // budget's refusal: the notice is kept if it passes while that refusal is awaited
+            AtomicReference<JsonObject> oneToldMuted = new AtomicReference<>();
+            JsonObject limited = one.next(f -> {
+                if ("muted".equals(f.getString("type")) && f.getBoolean("muted")) {
+                    oneToldMuted.compareAndSet(null, f);
+                }
+                return "error".equals(f.getString("type")) && "RATE_LIMITED".equals(f.getString("code"));
+            }, Duration.ofSeconds(10));
             assertThat(limited.getJsonNumber("retryAfterMs").longValue()).isBetween(1L, 1000L);
 
             // merged and sampled on the way out: the watcher's batches say what they left out
@@ -192,7 +200,9 @@ class FlowControlIT {
             assertThat(muted.getBoolean("muted")).isTrue();
             assertThat(muted.getString("reason")).isEqualTo("auto");
             assertThat(muted.getString("room")).isEqualTo("flood-1");
-            assertThat(one.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(5)).getBoolean("muted")).isTrue();
+            JsonObject oneMuted = oneToldMuted.get() != null ? oneToldMuted.get()
+                    : one.next(f -> "muted".equals(f.getString("type")), Duration.ofSeconds(5));
+            assertThat(oneMuted.getBoolean("muted")).isTrue();
             one.next(f -> "error".equals(f.getString("type")) && "MUTED".equals(f.getString("code")), Duration.ofSeconds(5));
 
             // important messages keep flowing in the muted room, and the other room is untouched
