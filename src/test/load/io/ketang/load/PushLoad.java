@@ -327,7 +327,7 @@ public final class PushLoad {
         say("sending (server pid %s); the first %d s warm the JIT and are not in the figures",
                 serverPid > 0 ? serverPid : "unknown: no CPU or heap figures", warmup);
         long cpuBefore = 0;
-        long writesBefore = 0;
+        CompletableFuture<Long> writesBefore = CompletableFuture.completedFuture(-1L);
         long ownCpuBefore = 0;
         long started = System.nanoTime();
         long measuredFrom = started;
@@ -365,7 +365,8 @@ public final class PushLoad {
         double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
         long cpu = serverCpuNanos() - cpuBefore;
         long ownCpu = ownCpuNanos() - ownCpuBefore;
-        long writes = serverWrites() - writesBefore;
+        long writesAfter = serverWrites().join();
+        long writes = writesAfter < 0 || writesBefore.join() < 0 ? -1 : writesAfter - writesBefore.join();
         long measured = deliveries.get() - deliveriesBefore;
         Histogram h = latency.getIntervalHistogram();
 
@@ -1303,22 +1304,23 @@ public final class PushLoad {
     private static final Pattern SOCKET_WRITES = Pattern.compile("(?m)^ketang_gateway_socket_writes\\{[^}]*\\} ([0-9.E]+)");
 
     /** Text frames the nodes wrote to sockets so far (their {@code ketang_gateway_socket_writes}), 0 when not told. */
-    private long serverWrites() {
-        long sum = 0;
-        for (URI node : nodes) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(node.resolve("/metrics?scope=application")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Matcher m = SOCKET_WRITES.matcher(r.body());
-                sum += r.statusCode() == 200 && m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 0;
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
-        }
-        return sum;
+    /**
+     * The servers' socket-write counters, summed; -1 when a node did not say. Asked asynchronously:
+     * a node a minute behind answers its metrics late, and the teacher's sending must not wait for it.
+     */
+    private CompletableFuture<Long> serverWrites() {
+        List<CompletableFuture<Long>> counts = nodes.stream()
+                .map(node -> http.sendAsync(HttpRequest.newBuilder(node.resolve("/metrics?scope=application"))
+                                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString())
+                        .thenApply(r -> {
+                            Matcher m = SOCKET_WRITES.matcher(r.body());
+                            return r.statusCode() == 200 && m.find() ? (long) Double.parseDouble(m.group(1)) : -1L;
+                        })
+                        .exceptionally(e -> -1L))
+                .toList();
+        return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> counts.stream().mapToLong(CompletableFuture::join)
+                        .reduce(0, (a, b) -> a < 0 || b < 0 ? -1 : a + b));
     }
 
     private HttpResponse<String> post(String path, String json, String bearer) throws Exception {
