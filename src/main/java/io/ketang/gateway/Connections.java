@@ -1,6 +1,7 @@
 package io.ketang.gateway;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +21,7 @@ import jakarta.websocket.Session;
 
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 import io.ketang.heartbeat.api.ExitReason;
 import io.ketang.heartbeat.api.Heartbeats;
@@ -94,6 +96,11 @@ class Connections {
         metrics.gauge("ketang_gateway_rooms", () -> rooms.rooms().size());
         // text frames written to sockets (a frames envelope is one): deliveries per write say how much merging saves
         metrics.gauge("ketang_gateway_socket_writes", SessionWriter::writes);
+        // sessions whose writes went asynchronous, by why: each can park a Liberty thread at its client's close
+        for (SessionWriter.Unpaced why : SessionWriter.Unpaced.values()) {
+            metrics.gauge("ketang_gateway_unpaced", why::times,
+                    new Tag("reason", why.name().toLowerCase(Locale.ROOT)));
+        }
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {

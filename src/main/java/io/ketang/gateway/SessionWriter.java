@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -119,10 +120,34 @@ final class SessionWriter {
     /** How long frames wait for the pong to a ping before the session is written unpaced. */
     static final long PONG_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Text writes started on any session of this node, for the {@code ketang_gateway_socket_writes} gauge. */
-    private static final java.util.concurrent.atomic.LongAdder WRITES = new java.util.concurrent.atomic.LongAdder();
+    private static final LongAdder WRITES = new LongAdder();
 
     static long writes() {
         return WRITES.sum();
+    }
+
+    /** Why a session's writes went asynchronous (unpaced), for the {@code ketang_gateway_unpaced} gauges. */
+    enum Unpaced {
+        /** A frame larger than {@link #LARGE_FRAME_CHARS}. */
+        LARGE_FRAME,
+        /** No pong within {@link #PONG_WAIT_NANOS} beyond the node's own lag. */
+        PONG_OVERDUE,
+        /** Half the queue waited behind a ping. */
+        PILE_UP;
+
+        private final LongAdder times = new LongAdder();
+
+        /** How many times a session of this node went unpaced for this reason. */
+        long times() {
+            return times.sum();
+        }
+    }
+
+    private void unpace(Unpaced why) {
+        if (!unpaced) {
+            why.times.increment();
+        }
+        unpaced = true;
     }
 
     /** An important message is queued that no write has taken yet. */
@@ -210,7 +235,7 @@ final class SessionWriter {
         if (asked == null || unpaced || queue.isEmpty() || now - asked.sentAt() - excusedNanos <= PONG_WAIT_NANOS) {
             return false;
         }
-        unpaced = true;
+        unpace(Unpaced.PONG_OVERDUE);
         if (!writing.get() && flushPending.compareAndSet(false, true)) {
             later.accept(this);
         }
@@ -348,7 +373,7 @@ final class SessionWriter {
             // the pong is late while frames pile up: most likely the client's own requests are
             // queued ahead of it in the node's read (a client that sends many at once), since its
             // replies are among what waits; write them unpaced rather than call it too slow
-            unpaced = true;
+            unpace(Unpaced.PILE_UP);
             if (!writing.get() && flushPending.compareAndSet(false, true)) {
                 later.accept(this);
             }
@@ -509,6 +534,9 @@ final class SessionWriter {
         }
         // what is written asynchronously may fill the kernel's buffers: no blocking write, and no
         // ping (it could block), until the client has confirmed all but a window's worth
+        if (blocking != null && !unpaced) {
+            unpace(Unpaced.LARGE_FRAME); // the only way to here of a paced session
+        }
         unpaced = true;
         try {
             remote.sendText(text, this::written);

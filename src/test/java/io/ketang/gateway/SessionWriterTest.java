@@ -401,12 +401,14 @@ class SessionWriterTest {
         BlockingSocket blocking = new BlockingSocket();
         Socket async = new Socket();
         SessionWriter writer = new SessionWriter(async.remote, blocking.remote, 100, w -> { }, SessionWriter::flush);
+        long largeBefore = SessionWriter.Unpaced.LARGE_FRAME.times();
         writer.offer("{\"n\":0}");
         String large = "{\"pad\":\"" + "x".repeat(SessionWriter.LARGE_FRAME_CHARS) + "\"}";
         writer.offer(large);
         assertThat(async.written).as("not before the client confirmed what it has").isEmpty();
         writer.ponged(blocking.lastPing());
         assertThat(async.written).containsExactly(large);
+        assertThat(SessionWriter.Unpaced.LARGE_FRAME.times()).as("counted, by why").isEqualTo(largeBefore + 1);
         async.completeWrite();
 
         // the kernel's buffers may be full now: no ping (it could block), and no blocking write
@@ -491,8 +493,10 @@ class SessionWriterTest {
         assertThat(async.written).isEmpty();
 
         // a client that does not answer pings is still served, as before pacing
+        long overdueBefore = SessionWriter.Unpaced.PONG_OVERDUE.times();
         assertThat(writer.pongOverdue(late, 0)).isTrue();
         assertThat(async.written).containsExactly(frame);
+        assertThat(SessionWriter.Unpaced.PONG_OVERDUE.times()).as("counted, by why").isEqualTo(overdueBefore + 1);
         async.completeWrite();
 
         // its late pong confirms what came before the ping, not what went out since: paced again,
@@ -528,8 +532,10 @@ class SessionWriterTest {
         }
         assertThat(async.written).as("a few may wait for the pong").isEmpty();
 
+        long pileUpBefore = SessionWriter.Unpaced.PILE_UP.times();
         writer.offer(reply);
         assertThat(async.written).as("half the queue waiting: written unpaced").hasSize(1);
+        assertThat(SessionWriter.Unpaced.PILE_UP.times()).as("counted once, by why").isEqualTo(pileUpBefore + 1);
         for (int i = 0; i < 20; i++) {
             writer.offer(reply);
             async.completeWrite();

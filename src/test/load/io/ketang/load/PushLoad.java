@@ -114,6 +114,8 @@ public final class PushLoad {
     private final int connecting;
     private final String room;
     private final long serverPid;
+    /** Part 0's teacher of the next class ({@code --next}), in its room before the bell. */
+    private Student nextTeacher;
 
     /** HTTP/1.1: the JDK client asks for h2c, and Liberty under load answered a long-lived HTTP/2 connection with GOAWAY. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -327,7 +329,7 @@ public final class PushLoad {
         say("sending (server pid %s); the first %d s warm the JIT and are not in the figures",
                 serverPid > 0 ? serverPid : "unknown: no CPU or heap figures", warmup);
         long cpuBefore = 0;
-        CompletableFuture<Long> writesBefore = CompletableFuture.completedFuture(-1L);
+        CompletableFuture<Map<String, Long>> countersBefore = CompletableFuture.completedFuture(Map.of());
         long ownCpuBefore = 0;
         long started = System.nanoTime();
         long measuredFrom = started;
@@ -341,7 +343,7 @@ public final class PushLoad {
                 TimeUnit.NANOSECONDS.sleep(wait); // pacing the sender, not waiting for an outcome
             }
             if (i == warming) {
-                writesBefore = serverWrites();
+                countersBefore = serverWrites();
                 cpuBefore = serverCpuNanos();
                 ownCpuBefore = ownCpuNanos();
                 measuredFrom = System.nanoTime();
@@ -365,8 +367,9 @@ public final class PushLoad {
         double elapsed = (System.nanoTime() - measuredFrom) / 1e9;
         long cpu = serverCpuNanos() - cpuBefore;
         long ownCpu = ownCpuNanos() - ownCpuBefore;
-        long writesAfter = serverWrites().join();
-        long writes = writesAfter < 0 || writesBefore.join() < 0 ? -1 : writesAfter - writesBefore.join();
+        Map<String, Long> before = countersBefore.join();
+        Map<String, Long> after = before.isEmpty() ? Map.of() : serverWrites().join();
+        long writes = after.isEmpty() ? -1 : after.get("writes") - before.get("writes");
         long measured = deliveries.get() - deliveriesBefore;
         Histogram h = latency.getIntervalHistogram();
 
@@ -392,6 +395,15 @@ public final class PushLoad {
         if (writes > 0) {
             say("socket writes         %d by the server (%.2f deliveries per write; replies and presence included)",
                     writes, measured / (double) writes);
+            // a session written asynchronously parks one of Liberty's threads at its client's close
+            StringBuilder unpaced = new StringBuilder();
+            after.forEach((key, value) -> {
+                if (key.startsWith("unpaced ")) {
+                    unpaced.append(unpaced.length() == 0 ? "" : ", ").append(key.substring(8)).append(' ')
+                            .append(value - before.getOrDefault(key, 0L));
+                }
+            });
+            say("sessions unpaced      %s (went asynchronous over the measured phase, by why)", unpaced);
         }
         sayChat();
         if (part == 0) {
@@ -412,6 +424,13 @@ public final class PushLoad {
             }
         }
         if (part == 0) {
+            if (nextShare > 0) {
+                // the next class's teacher opens its room before the bell, as a teacher does: at
+                // the bell the nodes are busy with the closing class, and a connect can take minutes
+                nextTeacher = new Student(-2, room + "-next");
+                connect(nextTeacher, nextTeacherToken).get(60, TimeUnit.SECONDS);
+                nextTeacher.joined.await(60, TimeUnit.SECONDS);
+            }
             Files.writeString(meeting.resolve("done"), "");
             awaitBell();
         }
@@ -479,9 +498,7 @@ public final class PushLoad {
         Student teacherB = null;
         Pacer pacer = null;
         if (part == 0) {
-            teacherB = new Student(-2, roomB);
-            connect(teacherB, nextTeacherToken).get(60, TimeUnit.SECONDS);
-            teacherB.joined.await(60, TimeUnit.SECONDS);
+            teacherB = nextTeacher;
             pacer = new Pacer(teacherB, "next class");
         }
         List<Student> classB = connectAll(nextTokens, roomB, nextFirstUin(), joinSpreadMs);
@@ -1302,25 +1319,43 @@ public final class PushLoad {
     }
 
     private static final Pattern SOCKET_WRITES = Pattern.compile("(?m)^ketang_gateway_socket_writes\\{[^}]*\\} ([0-9.E]+)");
+    private static final Pattern UNPACED = Pattern.compile("(?m)^ketang_gateway_unpaced\\{[^}]*reason=\"([a-z_]+)\"[^}]*\\} ([0-9.E]+)");
 
     /** Text frames the nodes wrote to sockets so far (their {@code ketang_gateway_socket_writes}), 0 when not told. */
     /**
-     * The servers' socket-write counters, summed; -1 when a node did not say. Asked asynchronously:
-     * a node a minute behind answers its metrics late, and the teacher's sending must not wait for it.
+     * The servers' socket-write counters, summed (key {@code writes}), and how many sessions went
+     * unpaced by why (keys {@code unpaced <reason>}); empty when a node did not say. Asked
+     * asynchronously: a node a minute behind answers its metrics late, and the teacher's sending
+     * must not wait for it.
      */
-    private CompletableFuture<Long> serverWrites() {
-        List<CompletableFuture<Long>> counts = nodes.stream()
+    private CompletableFuture<Map<String, Long>> serverWrites() {
+        List<CompletableFuture<Map<String, Long>>> counts = nodes.stream()
                 .map(node -> http.sendAsync(HttpRequest.newBuilder(node.resolve("/metrics?scope=application"))
                                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString())
                         .thenApply(r -> {
-                            Matcher m = SOCKET_WRITES.matcher(r.body());
-                            return r.statusCode() == 200 && m.find() ? (long) Double.parseDouble(m.group(1)) : -1L;
+                            Map<String, Long> found = new HashMap<>();
+                            Matcher writes = SOCKET_WRITES.matcher(r.body());
+                            if (r.statusCode() != 200 || !writes.find()) {
+                                return Map.<String, Long>of();
+                            }
+                            found.put("writes", (long) Double.parseDouble(writes.group(1)));
+                            for (Matcher unpaced = UNPACED.matcher(r.body()); unpaced.find(); ) {
+                                found.put("unpaced " + unpaced.group(1), (long) Double.parseDouble(unpaced.group(2)));
+                            }
+                            return found;
                         })
-                        .exceptionally(e -> -1L))
+                        .exceptionally(e -> Map.of()))
                 .toList();
-        return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
-                .thenApply(done -> counts.stream().mapToLong(CompletableFuture::join)
-                        .reduce(0, (a, b) -> a < 0 || b < 0 ? -1 : a + b));
+        return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, Long> sum = new java.util.TreeMap<>();
+            for (CompletableFuture<Map<String, Long>> node : counts) {
+                if (node.join().isEmpty()) {
+                    return Map.of();
+                }
+                node.join().forEach((key, value) -> sum.merge(key, value, Long::sum));
+            }
+            return sum;
+        });
     }
 
     private HttpResponse<String> post(String path, String json, String bearer) throws Exception {

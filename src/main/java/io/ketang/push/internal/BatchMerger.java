@@ -11,8 +11,13 @@ import io.ketang.shared.RoomRef;
 /**
  * Unimportant messages (chat, flowers, hand raises) merged per room per window: a window holds at
  * most {@code capacity} items, chosen by reservoir sampling so that under a flood every sender has
- * the same chance; what was left out is counted and told ({@code dropped}). Important messages
- * never come here.
+ * the same chance, and its batch carries at most {@code maxChars} characters of them; what was left
+ * out is counted and told ({@code dropped}). Important messages never come here.
+ *
+ * <p>The character budget keeps a batch frame small enough to be written blocking (the gateway
+ * writes a frame over 4 K characters asynchronously, and a client's close then parks one of
+ * Liberty's threads until that write completes): at 60,000 members, 100 chat items made a batch of
+ * about 9,500 characters, every 1.2 s, to every socket.
  */
 public final class BatchMerger {
 
@@ -34,13 +39,20 @@ public final class BatchMerger {
     }
 
     private final int capacity;
+    private final int maxChars;
     private final Map<RoomRef, Window> windows = new ConcurrentHashMap<>();
 
     public BatchMerger(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1");
+        this(capacity, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code capacity} items a window, and at most {@code maxChars} characters of them (a first item always goes). */
+    public BatchMerger(int capacity, int maxChars) {
+        if (capacity < 1 || maxChars < 1) {
+            throw new IllegalArgumentException("capacity and maxChars must be at least 1");
         }
         this.capacity = capacity;
+        this.maxChars = maxChars;
     }
 
     /** Adds an encoded item to its room's current window. */
@@ -93,10 +105,29 @@ public final class BatchMerger {
             synchronized (w) {
                 w.closed = true;
                 if (!w.items.isEmpty()) {
-                    batches.add(new Batch(room, List.copyOf(w.items), w.seen - w.items.size()));
+                    List<String> kept = withinBudget(w.items);
+                    batches.add(new Batch(room, kept, w.seen - kept.size()));
                 }
             }
         }
         return batches;
+    }
+
+    /**
+     * The first of the sampled items that fit {@link #maxChars}, with a comma between each two. Any
+     * set of a reservoir's slots holds a uniform sample of what came, so this is one too.
+     */
+    private List<String> withinBudget(List<String> items) {
+        int chars = 0;
+        int fit = 0;
+        while (fit < items.size()) {
+            int next = chars + items.get(fit).length() + (fit > 0 ? 1 : 0);
+            if (fit > 0 && next > maxChars) {
+                break;
+            }
+            chars = next;
+            fit++;
+        }
+        return List.copyOf(items.subList(0, fit));
     }
 }

@@ -58,6 +58,14 @@ public class Delivery {
     int maxItems;
 
     /**
+     * The most characters of items a batch frame carries (the rest are left out and counted in
+     * {@code dropped}): within this, the frame is small enough for the gateway's blocking writes.
+     */
+    @Inject
+    @ConfigProperty(name = "ketang.push.batch-max-chars", defaultValue = "3000")
+    int maxChars;
+
+    /**
      * The most batch frames a room's unimportant messages may cost a second across the cluster:
      * a room of more members than this × window gets longer windows, so that each member gets a
      * batch less often (and the batch holds at most {@code batch-max-items}). A class of 60,000
@@ -77,7 +85,7 @@ public class Delivery {
 
     @PostConstruct
     void init() {
-        merger = new BatchMerger(maxItems);
+        merger = new BatchMerger(maxItems, maxChars);
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {

@@ -48,4 +48,30 @@ class BatchMergerTest {
         List<BatchMerger.Batch> later = merger.drain(1_200 * MS, room -> room.equals(LARGE) ? large : small);
         assertThat(later).singleElement().satisfies(b -> assertThat(b.items()).containsExactly("{\"a\":1}", "{\"a\":2}"));
     }
+
+    @Test
+    void aBatchCarriesAtMostItsCharactersAndCountsWhatItLeftOut() {
+        BatchMerger merger = new BatchMerger(100, 1_000);
+        String item = "{\"text\":\"" + "x".repeat(88) + "\"}"; // 99 characters
+        for (int i = 0; i < 150; i++) {
+            merger.add(SMALL, item, 0);
+        }
+        assertThat(merger.drain()).singleElement().satisfies(b -> {
+            // ten items and nine commas are 999 characters; an eleventh would pass 1,000
+            assertThat(b.items()).hasSize(10);
+            assertThat(String.join(",", b.items())).hasSize(999);
+            assertThat(b.dropped()).isEqualTo(140);
+        });
+    }
+
+    @Test
+    void anItemLargerThanTheBudgetStillGoesAlone() {
+        BatchMerger merger = new BatchMerger(100, 10);
+        merger.add(SMALL, "{\"text\":\"longer than ten\"}", 0);
+        merger.add(SMALL, "{\"n\":2}", 0);
+        assertThat(merger.drain()).singleElement().satisfies(b -> {
+            assertThat(b.items()).containsExactly("{\"text\":\"longer than ten\"}");
+            assertThat(b.dropped()).isEqualTo(1);
+        });
+    }
 }
