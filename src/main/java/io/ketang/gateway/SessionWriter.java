@@ -534,10 +534,11 @@ final class SessionWriter {
         }
         // what is written asynchronously may fill the kernel's buffers: no blocking write, and no
         // ping (it could block), until the client has confirmed all but a window's worth
-        if (blocking != null && !unpaced) {
-            unpace(Unpaced.LARGE_FRAME); // the only way to here of a paced session
+        if (blocking != null) {
+            unpace(Unpaced.LARGE_FRAME); // the only way here of a paced session: counted unless already unpaced
+        } else {
+            unpaced = true;
         }
-        unpaced = true;
         try {
             remote.sendText(text, this::written);
             return false;

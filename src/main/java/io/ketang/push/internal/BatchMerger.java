@@ -42,10 +42,6 @@ public final class BatchMerger {
     private final int maxChars;
     private final Map<RoomRef, Window> windows = new ConcurrentHashMap<>();
 
-    public BatchMerger(int capacity) {
-        this(capacity, Integer.MAX_VALUE);
-    }
-
     /** At most {@code capacity} items a window, and at most {@code maxChars} characters of them (a first item always goes). */
     public BatchMerger(int capacity, int maxChars) {
         if (capacity < 1 || maxChars < 1) {

@@ -17,7 +17,7 @@ class BatchMergerTest {
 
     @Test
     void aFloodKeepsAtMostTheCapacityAndCountsTheRest() {
-        BatchMerger merger = new BatchMerger(10);
+        BatchMerger merger = new BatchMerger(10, Integer.MAX_VALUE);
         for (int i = 0; i < 1_000; i++) {
             merger.add(SMALL, "{\"n\":" + i + "}", 0);
         }
@@ -31,7 +31,7 @@ class BatchMergerTest {
 
     @Test
     void aLargeRoomsWindowStaysOpenForItsLengthWhileASmallRoomsGoesAtEveryFlush() {
-        BatchMerger merger = new BatchMerger(100);
+        BatchMerger merger = new BatchMerger(100, Integer.MAX_VALUE);
         // 60,000 members at 50,000 frames a second: a window of 1.2 s (due at 1.1 s, with 200 ms flushes)
         long large = Delivery.windowNanos(200, 50_000, 60_000);
         long small = Delivery.windowNanos(200, 50_000, 1_000);
