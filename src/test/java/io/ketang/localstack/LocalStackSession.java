@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.junit.platform.launcher.LauncherSession;
@@ -33,7 +34,9 @@ public final class LocalStackSession implements LauncherSessionListener {
             stack = LocalStack.start(Path.of("target", "it-stack"), true, line -> LOG.info("local stack: " + line));
             writeServerEnv(stack.ketangEnvironment());
         } catch (IOException e) {
-            throw new UncheckedIOException("the local stack did not start", e);
+            // surefire prints only the message of what a session listener throws: the cause goes to the log
+            LOG.log(Level.SEVERE, "the local stack did not start", e);
+            throw new UncheckedIOException("the local stack did not start: " + e.getMessage(), e);
         }
     }
 

@@ -44,7 +44,9 @@ public final class TopicProvisioner {
                 // another node created it at the same moment: fine
             }
         }
-        reportDifferences(admin, topics, timeoutMs);
+        // only the topics that were there before: a topic created just now has the plan's count, and
+        // describing it at once can fail while the broker's metadata has not caught up with the create
+        reportDifferences(admin, topics.stream().filter(t -> existing.contains(t.name())).toList(), timeoutMs);
         Set<String> created = missing.stream().map(NewTopic::name).collect(Collectors.toUnmodifiableSet());
         if (!created.isEmpty()) {
             LOG.info(() -> "Created Kafka topics " + topics.stream().filter(t -> created.contains(t.name()))
@@ -55,6 +57,9 @@ public final class TopicProvisioner {
 
     private static void reportDifferences(Admin admin, List<TopicSpec> topics, long timeoutMs)
             throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
         Map<String, TopicDescription> described = admin.describeTopics(topics.stream().map(TopicSpec::name).toList())
                 .allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
         for (TopicSpec spec : topics) {
