@@ -22,6 +22,7 @@ import io.ketang.heartbeat.api.ExitReason;
 import io.ketang.membership.api.Member;
 import io.ketang.membership.api.MemberPage;
 import io.ketang.membership.api.Memberships;
+import io.ketang.membership.api.Seat;
 import io.ketang.platform.Node;
 import io.ketang.push.api.Pulled;
 import io.ketang.push.api.Pushes;
@@ -122,7 +123,8 @@ class RoomFrames {
         Identity who = session.identity;
         Memberships.Joining joining;
         try {
-            joining = memberships.join(ref, who.uin(), who.role(), session.terminal, node.id(), room.groupSize());
+            joining = memberships.join(ref, who.uin(), who.role(), session.terminal,
+                    new Seat(node.id(), session.entry.session()), room.groupSize());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Join not recorded: {0}", e.toString());
             session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "cannot enter the room now, retry"));

@@ -52,7 +52,7 @@ public class HeartbeatIntakeBench {
         wheel = new TimerWheel<>(250);
         batch = new BeatBatch();
         for (long uin = 1; uin <= USERS; uin++) {
-            roster.put(new MemberEntry(ROOM, uin, Terminal.APP, Role.STUDENT, "node-1", null, uin));
+            roster.put(new MemberEntry(ROOM, uin, Terminal.APP, Role.STUDENT, "node-1", "s-" + uin, null, uin));
             wheel.schedule(new BeatKey(ROOM, uin), now + 65_000);
         }
     }

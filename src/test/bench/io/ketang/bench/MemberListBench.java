@@ -53,7 +53,7 @@ public class MemberListBench {
     static MemberEntry entry(long uin, Terminal terminal) {
         Role role = uin == 1 ? Role.TEACHER : uin <= 21 ? Role.ASSISTANT : Role.STUDENT;
         String group = role == Role.STUDENT ? "g" + ((uin - 22) / 30 + 1) : null;
-        return new MemberEntry(ROOM, uin, terminal, role, "node-1", group, uin);
+        return new MemberEntry(ROOM, uin, terminal, role, "node-1", "s-" + uin, group, uin);
     }
 
     /** Each thread its own random stream. */

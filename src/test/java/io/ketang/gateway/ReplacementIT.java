@@ -101,4 +101,35 @@ class ReplacementIT {
             }
         }
     }
+
+    @Test
+    void aNewerLoginThatDoesNotJoinAgainTakesTheOlderSessionsSeatOutOfTheRoomAfterATimeout() throws Exception {
+        URI node = base.toURI();
+        KetangHttp.awaitReady(node);
+        String token = KetangHttp.devToken(node, 7003, "school", "student");
+        KetangHttp.liveRoom(node, "school", "repl-2");
+        String service = KetangHttp.serviceToken(node, "school");
+        try (ExitWatch exits = new ExitWatch(LocalStackSession.stack().kafkaBootstrap(), "school");
+             KetangClient first = KetangClient.connect(node)) {
+            first.hello(token, "app");
+            assertThat(first.join("repl-2", 1).getString("type")).isEqualTo("joined");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(KetangHttp.get(node, "/api/v1/rooms/repl-2/counts", service).json().getInt("total")).isEqualTo(1));
+
+            // the same terminal logs in again on the same node, heartbeats, and never joins the room
+            try (KetangClient second = KetangClient.connect(node)) {
+                second.hello(token, "app");
+                assertThat(first.closeCode(Duration.ofSeconds(10))).isEqualTo(4409);
+
+                // connected, but no session of theirs is in the room: they leave it once the
+                // newer session has had a heartbeat timeout (6 s here) to join again
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(KetangHttp.get(node, "/api/v1/rooms/repl-2/counts", service).json().getInt("total")).isZero();
+                    assertThat(exits.reasons("repl-2", java.util.Set.of(7003L))).containsEntry(7003L, "timeout");
+                });
+                assertThat(exits.of("repl-2")).hasSize(1);
+                assertThat(second.closed()).isFalse();
+            }
+        }
+    }
 }

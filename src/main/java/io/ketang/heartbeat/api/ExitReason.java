@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum ExitReason {
     /** The client left the room or closed its socket. */
     CLOSED,
-    /** No heartbeat for the timeout, and the user is connected nowhere. */
+    /**
+     * No heartbeat for the timeout, and no session of the user's is in the room: they are
+     * connected nowhere, or their newer session did not join the room again within the timeout.
+     */
     TIMEOUT,
     /** A teacher or assistant removed the user. */
     KICKED;

@@ -23,6 +23,7 @@ import io.ketang.heartbeat.messaging.HeartbeatChannel;
 import io.ketang.membership.api.Member;
 import io.ketang.membership.api.MembersChanged;
 import io.ketang.membership.api.Memberships;
+import io.ketang.membership.api.Seat;
 import io.ketang.platform.sessions.SessionRegistry;
 import io.ketang.room.api.Admission;
 import io.ketang.room.api.Rooms;
@@ -33,8 +34,10 @@ import io.ketang.shared.Terminal;
  * each partition to one node; when a node dies, only its partitions move. A new owner gives every
  * member of its new partitions a full timeout before any expiry. On expiry it asks the session
  * registry whether the user is still connected anywhere (the seed's "ask back"): only when not,
- * the user leaves the room and an exit notification (reason timeout) goes out. When the registry
- * cannot answer, nobody is removed: a false kick is worse than a late one.
+ * the user leaves the room and an exit notification (reason timeout) goes out. A user who is
+ * connected leaves with those terminals whose session is no longer the one that joined (a newer
+ * login or a reconnect that did not join the room again within a timeout: {@link Vacancies}).
+ * When the registry cannot answer, nobody is removed: a false kick is worse than a late one.
  */
 @ApplicationScoped
 public class HeartbeatOwner {
@@ -127,7 +130,10 @@ public class HeartbeatOwner {
             if (!admission.admitted()) {
                 return false;
             }
-            memberships.join(beat.room(), beat.uin(), beat.role(), beat.terminal(), "-", admission.room().groupSize());
+            // the beat names no session: the seat stays while the user is connected, and its own
+            // session's next join takes it over
+            memberships.join(beat.room(), beat.uin(), beat.role(), beat.terminal(), new Seat("-", null),
+                    admission.room().groupSize());
             return true;
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "repair failed", e);
@@ -180,23 +186,38 @@ public class HeartbeatOwner {
             return;
         }
         long connectedFor;
+        Vacancies vacancies;
+        long now = System.currentTimeMillis();
         try {
             connectedFor = registry.connectedForMs(key.room().bid(), key.uin());
+            vacancies = connectedFor > 0
+                    ? Vacancies.of(member.get(), registry.entries(key.room().bid(), key.uin()), now, timeoutMs)
+                    : null;
         } catch (RuntimeException registryAway) {
-            wheel.schedule(key, System.currentTimeMillis() + timeoutMs);
+            wheel.schedule(key, now + timeoutMs);
             return;
         }
-        if (connectedFor > 0) {
-            // still connected somewhere, or reconnecting: look again once that entry would have run out
-            wheel.schedule(key, System.currentTimeMillis() + Math.min(timeoutMs, connectedFor + RECHECK_SLACK_MS));
+        if (connectedFor > 0 && vacancies.gone().size() < member.get().terminals().size()) {
+            // still connected somewhere, or reconnecting: those of its terminals whose session left
+            // the room go, and the rest are looked at again once that entry would have run out, or
+            // once a newer session has had its time to rejoin
+            leave(key, vacancies.gone());
+            wheel.schedule(key, Math.min(vacancies.decideAt(), now + Math.min(timeoutMs, connectedFor + RECHECK_SLACK_MS)));
+            return;
+        }
+        leave(key, member.get().terminals().keySet());
+    }
+
+    private void leave(BeatKey key, Collection<Terminal> terminals) {
+        if (terminals.isEmpty()) {
             return;
         }
         expired.incrementAndGet();
-        for (Terminal terminal : member.get().terminals().keySet()) {
+        for (Terminal terminal : terminals) {
             memberships.leave(key.room(), key.uin(), terminal);
             channel.exit(key.room(), key.uin(), terminal, ExitReason.TIMEOUT);
         }
-        LOG.fine(() -> "Heartbeat timeout: uin " + key.uin() + " left " + key.room().key());
+        LOG.fine(() -> "Heartbeat timeout: uin " + key.uin() + " left " + key.room().key() + " on " + terminals);
     }
 
     /** Users timed out by this node since it started. */

@@ -41,12 +41,12 @@ public class Memberships {
      *
      * @return the group, and a stage that completes when the change is on the bus
      */
-    public Joining join(RoomRef room, long uin, Role role, Terminal terminal, String node, int groupSize) {
+    public Joining join(RoomRef room, long uin, Role role, Terminal terminal, Seat seat, int groupSize) {
         if (role == Role.OBSERVER) {
             return new Joining(null, java.util.concurrent.CompletableFuture.completedFuture(null));
         }
         String group = role == Role.STUDENT && groupSize > 0 ? seats.groupOf(room, uin, groupSize) : null;
-        var written = log.put(new MemberEntry(room, uin, terminal, role, node, group, System.currentTimeMillis()));
+        var written = log.put(new MemberEntry(room, uin, terminal, role, seat.node(), seat.session(), group, System.currentTimeMillis()));
         return new Joining(group, written);
     }
 

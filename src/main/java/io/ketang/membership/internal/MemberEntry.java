@@ -14,8 +14,9 @@ import io.ketang.shared.Terminal;
  * @param terminal the session's terminal
  * @param role     the user's role
  * @param node     the node holding the session
+ * @param session  the session's id on that node, or null in a record written before sessions were recorded
  * @param group    the small-class group, or null
  * @param joinedAt when this session joined, epoch milliseconds
  */
-public record MemberEntry(RoomRef room, long uin, Terminal terminal, Role role, String node, String group, long joinedAt) {
+public record MemberEntry(RoomRef room, long uin, Terminal terminal, Role role, String node, String session, String group, long joinedAt) {
 }

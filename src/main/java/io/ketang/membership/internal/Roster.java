@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.ketang.membership.api.Member;
 import io.ketang.membership.api.MemberPage;
 import io.ketang.membership.api.RoomCounts;
+import io.ketang.membership.api.Seat;
 import io.ketang.shared.Role;
 import io.ketang.shared.Terminal;
 
@@ -41,13 +42,13 @@ public final class Roster {
     /** Records a session's presence; the member appears with its first terminal. */
     public synchronized Change put(MemberEntry entry) {
         Member before = members.get(entry.uin());
-        Map<Terminal, String> terminals = new EnumMap<>(Terminal.class);
+        Map<Terminal, Seat> terminals = new EnumMap<>(Terminal.class);
         long joinedAt = entry.joinedAt();
         if (before != null) {
             terminals.putAll(before.terminals());
             joinedAt = Math.min(joinedAt, before.joinedAt());
         }
-        terminals.put(entry.terminal(), entry.node());
+        terminals.put(entry.terminal(), new Seat(entry.node(), entry.session()));
         String group = entry.group() != null ? entry.group() : before == null ? null : before.group();
         Member after = new Member(entry.uin(), entry.role(), group, Map.copyOf(terminals), joinedAt);
         if (after.equals(before)) {
@@ -67,7 +68,7 @@ public final class Roster {
             store(before, null);
             return Change.LEFT;
         }
-        Map<Terminal, String> terminals = new EnumMap<>(before.terminals());
+        Map<Terminal, Seat> terminals = new EnumMap<>(before.terminals());
         terminals.remove(terminal);
         store(before, new Member(uin, before.role(), before.group(), Map.copyOf(terminals), before.joinedAt()));
         return Change.UPDATED;

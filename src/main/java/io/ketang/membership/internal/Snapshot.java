@@ -46,8 +46,8 @@ public record Snapshot(String topicId, List<MemberEntry> entries, Map<Integer, L
                 continue;
             }
             for (Member m : roster.all()) {
-                m.terminals().forEach((terminal, node) ->
-                        entries.add(new MemberEntry(room, m.uin(), terminal, m.role(), node, m.group(), m.joinedAt())));
+                m.terminals().forEach((terminal, seat) -> entries.add(new MemberEntry(room, m.uin(), terminal, m.role(),
+                        seat.node(), seat.session(), m.group(), m.joinedAt())));
             }
         }
         return new Snapshot(topicId, entries, Map.copyOf(offsets));
@@ -66,6 +66,9 @@ public record Snapshot(String topicId, List<MemberEntry> entries, Map<Integer, L
                 var line = JSON.createObjectBuilder().add("bid", e.room().bid()).add("room", e.room().room())
                         .add("uin", e.uin()).add("terminal", e.terminal().wireName()).add("role", e.role().wireName())
                         .add("node", e.node()).add("joinedAt", e.joinedAt());
+                if (e.session() != null) {
+                    line.add("session", e.session());
+                }
                 if (e.group() != null) {
                     line.add("group", e.group());
                 }
@@ -94,7 +97,7 @@ public record Snapshot(String topicId, List<MemberEntry> entries, Map<Integer, L
                 JsonObject e = parse(line);
                 entries.add(new MemberEntry(new RoomRef(e.getString("bid"), e.getString("room")),
                         e.getJsonNumber("uin").longValue(), Terminal.parse(e.getString("terminal")).orElseThrow(),
-                        Role.parse(e.getString("role")).orElseThrow(), e.getString("node"), e.getString("group", null),
+                        Role.parse(e.getString("role")).orElseThrow(), e.getString("node"), e.getString("session", null), e.getString("group", null),
                         e.getJsonNumber("joinedAt").longValue()));
             }
             return Optional.of(new Snapshot(header.getString("topicId", ""), List.copyOf(entries), Map.copyOf(offsets)));

@@ -14,7 +14,7 @@ import io.ketang.shared.Terminal;
 
 /**
  * The members topic's records. Key {@code bid/room/uin/terminal}; value, version 1, a JSON object
- * {@code v, role, node, group, joinedAt}; a leave is a tombstone (null value), which compaction
+ * {@code v, role, node, session, group, joinedAt} ({@code session} and {@code group} optional); a leave is a tombstone (null value), which compaction
  * eventually removes.
  */
 final class MemberRecords {
@@ -31,6 +31,9 @@ final class MemberRecords {
     static String value(MemberEntry e) {
         JsonObjectBuilder b = JSON.createObjectBuilder().add("v", VERSION).add("role", e.role().wireName())
                 .add("node", e.node()).add("joinedAt", e.joinedAt());
+        if (e.session() != null) {
+            b.add("session", e.session());
+        }
         if (e.group() != null) {
             b.add("group", e.group());
         }
@@ -60,6 +63,6 @@ final class MemberRecords {
         }
         return new MemberEntry(key.room(), key.uin(), key.terminal(),
                 Role.parse(v.getString("role")).orElseThrow(() -> new IllegalArgumentException("bad role")),
-                v.getString("node"), v.getString("group", null), v.getJsonNumber("joinedAt").longValue());
+                v.getString("node"), v.getString("session", null), v.getString("group", null), v.getJsonNumber("joinedAt").longValue());
     }
 }

@@ -1,6 +1,8 @@
 package io.ketang.platform.sessions;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -96,6 +98,24 @@ public class SessionRegistry {
         }
         Object longest = LONGEST_TTL.run(redis, keys, List.of());
         return longest instanceof Long ms ? ms : 0;
+    }
+
+    /** The user's sessions, by terminal (one read: a user's keys share a hash slot). */
+    public Map<Terminal, SessionEntry> entries(String bid, long uin) {
+        Terminal[] terminals = Terminal.values();
+        String[] keys = new String[terminals.length];
+        for (int i = 0; i < terminals.length; i++) {
+            keys[i] = key(bid, uin, terminals[i]);
+        }
+        List<String> values = redis.mget(keys);
+        Map<Terminal, SessionEntry> entries = new EnumMap<>(Terminal.class);
+        for (int i = 0; i < terminals.length; i++) {
+            SessionEntry entry = SessionEntry.decode(values.get(i));
+            if (entry != null) {
+                entries.put(terminals[i], entry);
+            }
+        }
+        return entries;
     }
 
     /** The user's session on a terminal, if any. */

@@ -16,7 +16,7 @@ class RosterTest {
     static final RoomRef ROOM = new RoomRef("school", "r1");
 
     static MemberEntry entry(long uin, Role role, Terminal t, String group) {
-        return new MemberEntry(ROOM, uin, t, role, "node-a", group, 1000 + uin);
+        return new MemberEntry(ROOM, uin, t, role, "node-a", "s-" + uin, group, 1000 + uin);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ketang.membership.api.Seat;
 import io.ketang.shared.Role;
 import io.ketang.shared.RoomRef;
 import io.ketang.shared.Terminal;
@@ -19,9 +20,9 @@ class SnapshotTest {
     void whatIsWrittenReadsBackIntoTheSameLists(@TempDir Path dir) throws Exception {
         MemberDirectory directory = new MemberDirectory();
         RoomRef room = new RoomRef("school", "r1");
-        directory.put(new MemberEntry(room, 1, Terminal.PC, Role.TEACHER, "node-a", null, 10));
-        directory.put(new MemberEntry(room, 2, Terminal.APP, Role.STUDENT, "node-b", "g1", 20));
-        directory.put(new MemberEntry(room, 2, Terminal.WEB, Role.STUDENT, "node-a", "g1", 30));
+        directory.put(new MemberEntry(room, 1, Terminal.PC, Role.TEACHER, "node-a", "s1", null, 10));
+        directory.put(new MemberEntry(room, 2, Terminal.APP, Role.STUDENT, "node-b", null, "g1", 20));
+        directory.put(new MemberEntry(room, 2, Terminal.WEB, Role.STUDENT, "node-a", "s3", "g1", 30));
         Path file = dir.resolve("members.snapshot");
 
         Snapshot.of("topic-1", directory, Map.of(0, 41L, 1, 7L)).write(file);
@@ -32,7 +33,9 @@ class SnapshotTest {
         MemberDirectory restored = new MemberDirectory();
         read.entries().forEach(restored::put);
         assertThat(restored.roster(room).size()).isEqualTo(2);
-        assertThat(restored.roster(room).get(2).terminals()).containsEntry(Terminal.APP, "node-b").containsEntry(Terminal.WEB, "node-a");
+        assertThat(restored.roster(room).get(2).terminals())
+                .containsEntry(Terminal.APP, new Seat("node-b", null)).containsEntry(Terminal.WEB, new Seat("node-a", "s3"));
+        assertThat(restored.roster(room).get(1).terminals()).containsEntry(Terminal.PC, new Seat("node-a", "s1"));
         assertThat(restored.roster(room).counts()).isEqualTo(directory.roster(room).counts());
     }
 
