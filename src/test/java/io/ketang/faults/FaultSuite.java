@@ -114,11 +114,11 @@ class FaultSuite {
         run("Kafka broker killed (kill -9) and restarted; then the room's push-partition leader", drill -> {
             StackService broker = stack.kafkaBroker(3);
             broker.kill();
-            hold(Duration.ofSeconds(8));
+            drill.traffic(Duration.ofSeconds(8));
             StackFaults.restartBroker(broker, stack);
             int leader = StackFaults.leaderOfRoomPartition(stack, BID + "/" + drill.room);
             stack.kafkaBroker(leader).kill();
-            hold(Duration.ofSeconds(8));
+            drill.traffic(Duration.ofSeconds(8));
             StackFaults.restartBroker(stack.kafkaBroker(leader), stack);
             return "broker 3, then broker " + leader;
         });
@@ -132,7 +132,7 @@ class FaultSuite {
         run("Redis Cluster master of the room's slot killed (kill -9), restarted 5 s later from its AOF", drill -> {
             int node = StackFaults.redisNodeHolding(stack, "ketang:seq:{" + BID + "/" + drill.room + "}");
             stack.redisNode(node).kill();
-            hold(Duration.ofSeconds(5));
+            drill.traffic(Duration.ofSeconds(5));
             StackFaults.start(stack.redisNode(node));
             return "master " + (node + 1) + " of 3; no replicas";
         });
@@ -173,7 +173,7 @@ class FaultSuite {
             nodeB.pause();
             LOG.info(() -> "node B frozen at " + java.time.Instant.now());
             try {
-                hold(Duration.ofSeconds(20));
+                drill.traffic(Duration.ofSeconds(20));
             } finally {
                 nodeB.resume();
                 LOG.info(() -> "node B running again at " + java.time.Instant.now());
@@ -250,14 +250,14 @@ class FaultSuite {
         try (Drill drill = new Drill(nodeA, nodeB.uri(), "f" + (ROWS.size() + 1) + "-" + System.currentTimeMillis() % 1_000_000)) {
             drill.join();
             drill.startSending();
-            hold(Duration.ofSeconds(5));
+            drill.traffic(Duration.ofSeconds(5));
             long faultAt = System.nanoTime();
             String note = fault.inject(drill);
             long faultOver = System.nanoTime();
             Awaitility.await("the class back to normal").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                     .until(() -> drill.normalSince(faultOver));
             String timing = String.format("%.1f s / %.1f s", (faultOver - faultAt) / 1e9, (System.nanoTime() - faultOver) / 1e9);
-            hold(AFTER);
+            drill.traffic(AFTER);
             FaultRow row = drill.finish(name, note, timing, exits);
             ROWS.add(row);
             LOG.info(row::line);
@@ -269,10 +269,6 @@ class FaultSuite {
         }
     }
 
-    /** The scenario's own pace: traffic runs on while the test does nothing (not a wait for an outcome). */
-    static void hold(Duration d) throws InterruptedException {
-        Thread.sleep(d.toMillis());
-    }
 
     static String token(URI node, long uin) {
         return TOKENS.computeIfAbsent(uin, u -> KetangHttp.devToken(node, u, BID, u == TEACHER ? "teacher" : "student"));
@@ -322,6 +318,20 @@ class FaultSuite {
             }
             Awaitility.await("the teacher joined").atMost(Duration.ofSeconds(30)).until(teacher::joined);
             students.forEach(CarefulClient::resetCounts);
+        }
+
+        /**
+         * Lets the class run on for the given time's worth of the teacher's messages (the scenario's
+         * own pace: a fault is held, or the class watched, while that much traffic is sent).
+         */
+        void traffic(Duration d) {
+            long until = nextIdNow() + d.toSeconds() * RATE;
+            Awaitility.await(d.toSeconds() + " s of traffic").atMost(d.multipliedBy(3).plusSeconds(10))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> nextIdNow() >= until);
+        }
+
+        private synchronized long nextIdNow() {
+            return nextId;
         }
 
         void startSending() {

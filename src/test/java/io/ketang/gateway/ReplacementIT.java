@@ -28,7 +28,8 @@ import io.ketang.testing.SecondNode;
 /**
  * One session per user per terminal, across nodes: a newer login on the same terminal closes the
  * older one with 4409 wherever it is, other terminals stay, and the session registry in Redis
- * follows. A node that shuts down closes its sockets with 4503.
+ * follows. A node that shuts down closes its sockets with 4503. A newer login that does not join
+ * the older session's room again takes the user out of it after a heartbeat timeout.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
