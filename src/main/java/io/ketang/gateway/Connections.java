@@ -235,6 +235,18 @@ class Connections {
         }
     }
 
+    /**
+     * Takes a live session out of a room (a leave, a kick, a close), if nobody else has: its acks,
+     * this node's fan-out, and the member list, heartbeat and exit notice.
+     */
+    void takeOut(ClientSession session, RoomRef room, ExitReason reason) {
+        session.acked.remove(room);
+        if (session.rooms.remove(room)) {
+            rooms.leave(room, session);
+            leftRoom(session, room, reason);
+        }
+    }
+
     /** Records that the session is out of the room: member list, pending heartbeat, exit notice. */
     void leftRoom(ClientSession session, RoomRef room, ExitReason reason) {
         Identity who = session.identity;

@@ -39,6 +39,9 @@ class LocalFanOut {
     Mutes mutes;
 
     @Inject
+    TurnAways turnAways;
+
+    @Inject
     MetricRegistry metrics;
 
     private Counter deliveries;
@@ -72,6 +75,8 @@ class LocalFanOut {
         if (control.action() == RoomControl.Action.OPENED || control.action() == RoomControl.Action.CHANGED) {
             return;
         }
+        // noted first: a join admitted before this, that enters after the sweep below, finds it
+        turnAways.noted(control, System.nanoTime());
         String kicked = JSON.createObjectBuilder().add("type", "kicked").add("room", control.room().room())
                 .add("reason", control.reason()).build().toString();
         for (ClientSession session : rooms.sessions(control.room())) {
@@ -80,12 +85,8 @@ class LocalFanOut {
                     || (identity != null && identity.uin() == control.uin());
             if (concerned) {
                 session.sendLater(kicked);
-                session.acked.remove(control.room());
-                if (session.rooms.remove(control.room())) {
-                    rooms.leave(control.room(), session);
-                    connections.leftRoom(session, control.room(),
-                            control.action() == RoomControl.Action.KICKED ? ExitReason.KICKED : ExitReason.CLOSED);
-                }
+                connections.takeOut(session, control.room(),
+                        control.action() == RoomControl.Action.KICKED ? ExitReason.KICKED : ExitReason.CLOSED);
             }
         }
     }

@@ -26,6 +26,7 @@ import io.ketang.membership.api.Seat;
 import io.ketang.platform.Node;
 import io.ketang.push.api.Pulled;
 import io.ketang.push.api.Pushes;
+import io.ketang.push.api.RoomControl;
 import io.ketang.room.api.Admission;
 import io.ketang.room.api.Rights;
 import io.ketang.room.api.RoomView;
@@ -79,6 +80,9 @@ class RoomFrames {
     Node node;
 
     @Inject
+    TurnAways turnAways;
+
+    @Inject
     MetricRegistry metrics;
 
     private Counter joins;
@@ -102,6 +106,7 @@ class RoomFrames {
         }
         RoomRef ref = new RoomRef(who.bid(), roomId);
         Admission admission;
+        long admittedAt = System.nanoTime();
         try {
             admission = roomDirectory.admit(ref, who.uin());
         } catch (RuntimeException e) {
@@ -109,17 +114,46 @@ class RoomFrames {
             session.send(Frames.error(id, ErrorCode.UNAVAILABLE, "cannot check the room now, retry"));
             return;
         }
+        if (admission.outcome() == Admission.Outcome.ADMITTED) {
+            enter(session, ref, admission.room(), since, id, admittedAt);
+        } else {
+            refuse(session, admission, id);
+        }
+    }
+
+    private static void refuse(ClientSession session, Admission admission, Long id) {
         switch (admission.outcome()) {
             case NO_SUCH_ROOM -> session.send(Frames.error(id, ErrorCode.NO_SUCH_ROOM, "no such room"));
             case NOT_LIVE -> session.send(Frames.error(id, ErrorCode.ROOM_CLOSED, "the room is " + admission.room().status().wireName()));
             case KICKED -> session.send(Frames.reply("error", id).add("code", ErrorCode.FORBIDDEN.name())
                     .add("message", "kicked from this room").add("retryAfterMs", admission.retryAfterMs()).build().toString());
-            case ADMITTED -> enter(session, ref, admission.room(), since, id);
+            case ADMITTED -> throw new IllegalArgumentException("an admission is not a refusal");
+        }
+    }
+
+    /**
+     * A kick or the room's close came while this join was under way, after its admission, and its
+     * sweep of the room missed this session: the join ends as it would have had it begun after.
+     */
+    private void turnAway(ClientSession session, RoomRef ref, Long id, RoomControl.Action action) {
+        connections.takeOut(session, ref, action == RoomControl.Action.KICKED ? ExitReason.KICKED : ExitReason.CLOSED);
+        Admission now;
+        try {
+            now = roomDirectory.admit(ref, session.identity.uin());
+        } catch (RuntimeException e) {
+            now = null;
+        }
+        if (now != null && now.outcome() != Admission.Outcome.ADMITTED) {
+            refuse(session, now, id);
+        } else if (action == RoomControl.Action.KICKED) {
+            session.send(Frames.error(id, ErrorCode.FORBIDDEN, "kicked from this room"));
+        } else {
+            session.send(Frames.error(id, ErrorCode.ROOM_CLOSED, "the room is closed"));
         }
     }
 
     /** Admitted: the member list, what was missed, the local room, then {@code joined} and the classroom's {@code state}. */
-    private void enter(ClientSession session, RoomRef ref, RoomView room, long since, Long id) {
+    private void enter(ClientSession session, RoomRef ref, RoomView room, long since, Long id, long admittedAt) {
         Identity who = session.identity;
         Memberships.Joining joining;
         try {
@@ -149,6 +183,11 @@ class RoomFrames {
         if (session.ended) {
             // the socket closed during this join, and its close may have missed the room
             connections.leaveEnded(session, ref);
+            return;
+        }
+        var late = turnAways.since(ref, who.uin(), admittedAt);
+        if (late.isPresent()) {
+            turnAway(session, ref, id, late.get());
             return;
         }
         joins.inc();
@@ -219,11 +258,7 @@ class RoomFrames {
             return;
         }
         RoomRef room = new RoomRef(session.identity.bid(), roomId);
-        session.acked.remove(room);
-        if (session.rooms.remove(room)) {
-            rooms.leave(room, session);
-            connections.leftRoom(session, room, ExitReason.CLOSED);
-        }
+        connections.takeOut(session, room, ExitReason.CLOSED);
         session.send(Frames.reply("left", id).add("room", roomId).build().toString());
     }
 
