@@ -84,7 +84,19 @@ final class LoadFleet {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             parts.add(process);
             echo(process, "[part " + part + "] ");
+            // a part that dies voids the run: the others (and this process) stop waiting for it
+            int index = part;
+            process.onExit().thenAccept(ended -> {
+                if (ended.exitValue() != 0) {
+                    try {
+                        Files.writeString(meeting.resolve(FAILED + index), Integer.toString(ended.exitValue()));
+                    } catch (IOException e) {
+                        say("cannot note that part %d failed: %s", index, e);
+                    }
+                }
+            });
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> parts.forEach(Process::destroyForcibly)));
 
         await(meeting, names -> names.stream().filter(n -> n.startsWith("joined-")).count() == processes, Duration.ofMinutes(30));
         long joined = 0;
@@ -274,6 +286,13 @@ final class LoadFleet {
     }
 
     /** Waits until the meeting directory's file names satisfy {@code ready}, woken by each new file. */
+    /** The file a part's exit with an error leaves in the meeting folder ({@code failed-<part>}). */
+    static final String FAILED = "failed-";
+
+    /**
+     * Waits until the meeting folder holds what {@code ready} asks for; gives up when a part of
+     * the fleet has failed (it will never write its share), or after {@code atMost}.
+     */
     static void await(Path meeting, Predicate<Set<String>> ready, Duration atMost) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
         try (WatchService watch = FileSystems.getDefault().newWatchService()) {
@@ -285,6 +304,10 @@ final class LoadFleet {
                 }
                 if (ready.test(names)) {
                     return;
+                }
+                List<String> failed = names.stream().filter(n -> n.startsWith(FAILED)).sorted().toList();
+                if (!failed.isEmpty()) {
+                    throw new IllegalStateException("a part of the fleet failed (" + failed + "; see its output above): the run is void");
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
