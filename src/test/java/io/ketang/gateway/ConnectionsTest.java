@@ -2,7 +2,6 @@ package io.ketang.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,8 +12,6 @@ import jakarta.websocket.Session;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.ketang.heartbeat.api.ExitReason;
-import io.ketang.heartbeat.api.Heartbeats;
 import io.ketang.membership.api.Memberships;
 import io.ketang.platform.sessions.SessionEntry;
 import io.ketang.platform.sessions.SessionRegistry;
@@ -34,17 +31,12 @@ class ConnectionsTest {
     private final List<String> exits = new CopyOnWriteArrayList<>();
     private final List<String> leaves = new CopyOnWriteArrayList<>();
     private boolean newerSessionHoldsTheTerminal;
-    private final Connections connections = new Connections();
+    private final Connections connections = GatewayFixtures.connections();
     private ClientSession session;
     private Session socket;
 
     @BeforeEach
     void wire() {
-        connections.settings = GatewaySettings.DEFAULTS;
-        connections.sessions = new LocalSessions();
-        connections.sessions.settings = GatewaySettings.DEFAULTS;
-        connections.sessions.start();
-        connections.rooms = new LocalRooms();
         connections.registry = new SessionRegistry() {
             @Override
             public boolean release(String bid, long uin, Terminal terminal, SessionEntry entry) {
@@ -58,18 +50,8 @@ class ConnectionsTest {
                 return CompletableFuture.completedFuture(null);
             }
         };
-        connections.heartbeats = new Heartbeats() {
-            @Override
-            public void forget(RoomRef room, long uin) {
-            }
-
-            @Override
-            public void exit(RoomRef room, long uin, Terminal terminal, ExitReason reason) {
-                exits.add(room.room() + " " + uin + " " + reason.wireName());
-            }
-        };
-        socket = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> method.getName().equals("getId") ? "s1" : null);
+        connections.heartbeats = GatewayFixtures.exitsInto(exits);
+        socket = GatewayFixtures.socket("s1");
         session = new ClientSession(socket, new SessionWriter(new SessionWriterTest.Socket().remote, 100, w -> { }, w -> { }),
                 Budgets.Budget.ofConnection(10, 10, 0), 0);
         session.identity = new Identity(7, "academy", Role.STUDENT, java.util.Set.of());

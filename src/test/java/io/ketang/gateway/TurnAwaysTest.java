@@ -23,8 +23,6 @@ import jakarta.websocket.Session;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.ketang.heartbeat.api.ExitReason;
-import io.ketang.heartbeat.api.Heartbeats;
 import io.ketang.membership.api.Member;
 import io.ketang.membership.api.Memberships;
 import io.ketang.membership.api.Seat;
@@ -63,7 +61,7 @@ class TurnAwaysTest {
     /** What the room directory answers after the first admission. */
     private Admission later = new Admission(Admission.Outcome.KICKED, LIVE, 600_000);
 
-    private final Connections connections = new Connections();
+    private final Connections connections = GatewayFixtures.connections();
     private final LocalFanOut fanOut = new LocalFanOut();
     private final RoomFrames frames = new RoomFrames();
     private final TurnAways turnAways = new TurnAways();
@@ -72,11 +70,6 @@ class TurnAwaysTest {
 
     @BeforeEach
     void wire() {
-        connections.settings = GatewaySettings.DEFAULTS;
-        connections.sessions = new LocalSessions();
-        connections.sessions.settings = GatewaySettings.DEFAULTS;
-        connections.sessions.start();
-        connections.rooms = new LocalRooms();
         connections.memberships = new Memberships() {
             @Override
             public Joining join(RoomRef room, long uin, Role role, Terminal terminal, Seat seat, int groupSize) {
@@ -95,16 +88,7 @@ class TurnAwaysTest {
                 return Optional.empty();
             }
         };
-        connections.heartbeats = new Heartbeats() {
-            @Override
-            public void forget(RoomRef room, long uin) {
-            }
-
-            @Override
-            public void exit(RoomRef room, long uin, Terminal terminal, ExitReason reason) {
-                exits.add(room.room() + " " + uin + " " + reason.wireName());
-            }
-        };
+        connections.heartbeats = GatewayFixtures.exitsInto(exits);
         fanOut.rooms = connections.rooms;
         fanOut.sessions = connections.sessions;
         fanOut.connections = connections;
@@ -127,8 +111,7 @@ class TurnAwaysTest {
                 return new Pulled(List.of(), 0, 0, true, 0);
             }
         };
-        Session socket = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> method.getName().equals("getId") ? "s1" : null);
+        Session socket = GatewayFixtures.socket("s1");
         RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
                     written.add((String) args[0]);
