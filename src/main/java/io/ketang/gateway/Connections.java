@@ -194,8 +194,11 @@ class Connections {
         Disconnect why = session.disconnect();
         if (session.authenticated()) {
             // a user whose newer session holds the terminal moved (a reconnect to another node, a
-            // new login): the rooms' member entries are the newer session's, and nobody left
-            boolean moved = !releaseEntry(session) || why == Disconnect.REPLACED;
+            // new login): the rooms' member entries are the newer session's, and nobody left. A
+            // node that stops hands its users over as a node that dies would: their entries stay,
+            // so they count as connected while they reconnect elsewhere, and if they do not, their
+            // heartbeat owner lets them go once the entry runs out (exit: timeout)
+            boolean moved = why == Disconnect.SHUTTING_DOWN || !releaseEntry(session) || why == Disconnect.REPLACED;
             session.exitReason = moved ? null : why == null ? ExitReason.CLOSED : why.exitReason();
         }
         // from here a join still under way sees the end and leaves by itself: whichever of the two
@@ -365,7 +368,9 @@ class Connections {
      * applications: by the time the application is told, the sockets are already going.
      */
     private void drain() {
-        List<Session> sockets = sessions.all().stream().map(s -> s.socket).toList();
+        List<ClientSession> all = List.copyOf(sessions.all());
+        all.forEach(s -> s.decide(Disconnect.SHUTTING_DOWN));
+        List<Session> sockets = all.stream().map(s -> s.socket).toList();
         // in parallel and bounded: a close waits up to seconds on a write in flight, and one at a
         // time 35 such sockets held a node's stop for over a minute (FaultSuite)
         int stillClosing = SocketCloser.closeAll(sockets, Disconnect.SHUTTING_DOWN, DRAIN_WAIT);

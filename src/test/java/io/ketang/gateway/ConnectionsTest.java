@@ -22,7 +22,7 @@ import io.ketang.shared.Terminal;
 /**
  * A session that ends leaves each of its rooms once: its close, a join still under way when it
  * closed, and a leave frame agree on who does it; and a session a newer login took over leaves
- * its rooms silently.
+ * its rooms silently, as does one whose node stops (4503).
  */
 class ConnectionsTest {
 
@@ -31,6 +31,7 @@ class ConnectionsTest {
     private final List<String> exits = new CopyOnWriteArrayList<>();
     private final List<String> leaves = new CopyOnWriteArrayList<>();
     private boolean newerSessionHoldsTheTerminal;
+    private int releases;
     private final Connections connections = GatewayFixtures.connections();
     private ClientSession session;
     private Session socket;
@@ -40,6 +41,7 @@ class ConnectionsTest {
         connections.registry = new SessionRegistry() {
             @Override
             public boolean release(String bid, long uin, Terminal terminal, SessionEntry entry) {
+                releases++;
                 return !newerSessionHoldsTheTerminal;
             }
         };
@@ -112,5 +114,17 @@ class ConnectionsTest {
         connections.closed(socket);
 
         assertThat(exits).containsExactly("math-1 7 timeout");
+    }
+
+    @Test
+    void aSessionClosedBecauseItsNodeStopsIsHandedOverAsIfTheNodeHadDied() {
+        joinCompletes();
+        session.decide(Disconnect.SHUTTING_DOWN);
+        connections.closed(socket);
+
+        assertThat(exits).as("the user reconnects elsewhere; if not, their heartbeat owner lets them go").isEmpty();
+        assertThat(leaves).isEmpty();
+        assertThat(releases).as("the registry entry stays: the user counts as connected while reconnecting").isZero();
+        assertThat(connections.rooms.sessions(ROOM)).isEmpty();
     }
 }

@@ -94,11 +94,24 @@ class ReplacementIT {
                 assertThat(redis.exists("ketang:sess:{school:7001}:web")).isFalse();
             });
 
-            // graceful drain: a node told to stop (SIGTERM) tells its clients to go elsewhere
+            // graceful drain: a node told to stop (SIGTERM) tells its clients to go elsewhere, and
+            // hands them over as a node that dies would: one who comes back to another node and
+            // joins again never left the room
+            KetangHttp.liveRoom(nodeA, "school", "repl-3");
+            String student = KetangHttp.devToken(nodeA, 7002, "school", "student");
             try (KetangClient onB = KetangClient.connect(nodeB)) {
-                onB.hello(KetangHttp.devToken(nodeA, 7002, "school", "student"), "pc");
+                onB.hello(student, "pc");
+                assertThat(onB.join("repl-3", 1).getString("type")).isEqualTo("joined");
                 second.terminate();
                 assertThat(onB.closeCode(Duration.ofSeconds(30))).isEqualTo(4503);
+            }
+            try (KetangClient backOnA = KetangClient.connect(nodeA)) {
+                backOnA.hello(student, "pc");
+                assertThat(backOnA.join("repl-3", 2).getString("type")).isEqualTo("joined");
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    assertThat(exits.of("repl-3")).isEmpty();
+                    assertThat(KetangHttp.get(nodeA, "/api/v1/rooms/repl-3/counts", service).json().getInt("total")).isEqualTo(1);
+                });
             }
         }
     }
