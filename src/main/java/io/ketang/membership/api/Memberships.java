@@ -46,7 +46,8 @@ public class Memberships {
             return new Joining(null, java.util.concurrent.CompletableFuture.completedFuture(null));
         }
         String group = role == Role.STUDENT && groupSize > 0 ? seats.groupOf(room, uin, groupSize) : null;
-        var written = log.put(new MemberEntry(room, uin, terminal, role, seat.node(), seat.session(), group, System.currentTimeMillis()));
+        var written = log.put(new MemberEntry(room, uin, terminal, role, seat.node(), seat.session(), group,
+                System.currentTimeMillis()));
         return new Joining(group, written);
     }
 

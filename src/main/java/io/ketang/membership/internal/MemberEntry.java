@@ -18,5 +18,6 @@ import io.ketang.shared.Terminal;
  * @param group    the small-class group, or null
  * @param joinedAt when this session joined, epoch milliseconds
  */
-public record MemberEntry(RoomRef room, long uin, Terminal terminal, Role role, String node, String session, String group, long joinedAt) {
+public record MemberEntry(RoomRef room, long uin, Terminal terminal, Role role, String node, String session, String group,
+                          long joinedAt) {
 }

@@ -97,7 +97,8 @@ public record Snapshot(String topicId, List<MemberEntry> entries, Map<Integer, L
                 JsonObject e = parse(line);
                 entries.add(new MemberEntry(new RoomRef(e.getString("bid"), e.getString("room")),
                         e.getJsonNumber("uin").longValue(), Terminal.parse(e.getString("terminal")).orElseThrow(),
-                        Role.parse(e.getString("role")).orElseThrow(), e.getString("node"), e.getString("session", null), e.getString("group", null),
+                        Role.parse(e.getString("role")).orElseThrow(), e.getString("node"), e.getString("session", null),
+                        e.getString("group", null),
                         e.getJsonNumber("joinedAt").longValue()));
             }
             return Optional.of(new Snapshot(header.getString("topicId", ""), List.copyOf(entries), Map.copyOf(offsets)));

@@ -14,7 +14,8 @@ import io.ketang.shared.Terminal;
 
 /**
  * The members topic's records. Key {@code bid/room/uin/terminal}; value, version 1, a JSON object
- * {@code v, role, node, session, group, joinedAt} ({@code session} and {@code group} optional); a leave is a tombstone (null value), which compaction
+ * {@code v, role, node, session, group, joinedAt} ({@code session} and {@code group} optional); a
+ * leave is a tombstone (null value), which compaction
  * eventually removes.
  */
 final class MemberRecords {
@@ -63,6 +64,7 @@ final class MemberRecords {
         }
         return new MemberEntry(key.room(), key.uin(), key.terminal(),
                 Role.parse(v.getString("role")).orElseThrow(() -> new IllegalArgumentException("bad role")),
-                v.getString("node"), v.getString("session", null), v.getString("group", null), v.getJsonNumber("joinedAt").longValue());
+                v.getString("node"), v.getString("session", null), v.getString("group", null),
+                v.getJsonNumber("joinedAt").longValue());
     }
 }

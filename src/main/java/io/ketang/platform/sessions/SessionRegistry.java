@@ -118,10 +118,6 @@ public class SessionRegistry {
         return entries;
     }
 
-    /** The user's session on a terminal, if any. */
-    public Optional<SessionEntry> find(String bid, long uin, Terminal terminal) {
-        return Optional.ofNullable(SessionEntry.decode(redis.get(key(bid, uin, terminal))));
-    }
 
     private static String key(String bid, long uin, Terminal terminal) {
         // one user's terminals in one hash slot: connectedForMs reads them in one script
