@@ -109,6 +109,9 @@ public class MuteBoard {
 
     /** Known state per key ("bid" or "bid/room"): the Redis value, or "" when not muted. */
     private final Map<String, String> known = new ConcurrentHashMap<>();
+    /** Counts the announced changes taken in, and when (by that count) each key last changed so. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, Long> changedAt = new ConcurrentHashMap<>();
     /** Chat refused in auto-muted rooms since the last report, per room key. */
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
     private RedisSubscription subscription;
@@ -216,6 +219,7 @@ public class MuteBoard {
         String after = muted ? reason : "";
         if (!before.equals(after)) {
             // this node knows at once (the caller reads it back in its reply); the others hear the announcement
+            noteChange(key);
             apply(key, after);
             announce(key, after);
         }
@@ -241,6 +245,7 @@ public class MuteBoard {
     }
 
     private void announce(String key, String value) {
+        noteChange(key);
         apply(key, value);
         try {
             redis.publish(CHANNEL, key + " " + value);
@@ -253,8 +258,13 @@ public class MuteBoard {
     private void onAnnounced(String message) {
         int space = message.indexOf(' ');
         if (space > 0) {
+            noteChange(message.substring(0, space));
             apply(message.substring(0, space), message.substring(space + 1));
         }
+    }
+
+    private void noteChange(String key) {
+        changedAt.put(key, changes.incrementAndGet());
     }
 
     /** Takes a state in, and tells this node's listeners when it differs from what it knew. */
@@ -283,6 +293,7 @@ public class MuteBoard {
     private void tick() {
         if (++ticks % 60 == 0) {
             known.values().removeIf(String::isEmpty);
+            changedAt.keySet().removeIf(k -> !known.containsKey(k));
             refused.keySet().removeIf(k -> !known.containsKey(k));
         }
         try {
@@ -315,6 +326,7 @@ public class MuteBoard {
         if (keys.isEmpty()) {
             return;
         }
+        long readFrom = changes.get();
         // one read per key, pipelined: the keys are a room's, a business's and the cluster's, in
         // different hash slots of a Redis Cluster, where one MGET across slots is refused
         List<redis.clients.jedis.Response<String>> values = new ArrayList<>(keys.size());
@@ -325,7 +337,11 @@ public class MuteBoard {
             pipeline.sync();
         }
         for (int i = 0; i < keys.size(); i++) {
-            apply(keys.get(i), orEmpty(values.get(i).get()));
+            // a change announced while this read was under way is newer than what it read: a stale
+            // read must not unmute a room for a second (clients saw "muted": false, then true)
+            if (changedAt.getOrDefault(keys.get(i), 0L) <= readFrom) {
+                apply(keys.get(i), orEmpty(values.get(i).get()));
+            }
         }
     }
 
